@@ -1,0 +1,1 @@
+"""Keywork: keyworker relationships made visible, supported and kept safe."""

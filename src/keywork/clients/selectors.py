@@ -1,0 +1,107 @@
+"""Reads of clients and episodes. Every client record is reached through
+``get_client_for_user``: it decides scope (role × unit × active relationship) and writes
+the audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from keywork.audit.services import audit_record
+from keywork.clients.models import Client, Episode
+from keywork.core.errors import AccessDenied
+from keywork.organisations.models import Membership, Role
+from keywork.organisations.selectors import active_membership, unit_ids
+from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
+
+RECORD_ROLES = (Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER)
+
+
+def keyworker_relationships(membership: Membership, *, write: bool = False
+                            ) -> QuerySet[Relationship]:
+    """Relationships that give this person access now: open ones they key-work or cover,
+    and closed ones they key-worked within the grace period to write the ending."""
+    grace_start = timezone.now() - dt.timedelta(days=membership.organisation.grace_days)
+    user = membership.user
+    return Relationship.objects.filter(organisation=membership.organisation).filter(
+        Q(status__in=OPEN_STATUSES, keyworker=user)
+        | Q(status__in=OPEN_STATUSES, deputy=user)
+        | Q(status=Status.CLOSED, keyworker=user, closed_at__gte=grace_start)
+    )
+
+
+def clients_for_membership(membership: Membership | None, *, write: bool = False
+                           ) -> QuerySet[Client]:
+    """The clients whose records this membership may open. Default deny."""
+    if membership is None or membership.role not in RECORD_ROLES:
+        return Client.objects.none()
+    org = membership.organisation
+    base = Client.objects.filter(organisation=org)
+    own = Q(pk__in=keyworker_relationships(membership).values("client_id"))
+    if membership.role == Role.KEYWORKER:
+        return base.filter(own)
+    if membership.role == Role.SUPERVISOR:
+        in_units = Q(pk__in=Episode.objects.filter(
+            organisation=org, unit_id__in=unit_ids(membership)).values("client_id"))
+        return base.filter(own | in_units)
+    if membership.role == Role.MANAGER and org.managers_see_records and not write:
+        return base
+    return Client.objects.none()
+
+
+def clients_for_user(user: Any, *, write: bool = False) -> QuerySet[Client]:
+    return clients_for_membership(active_membership(user), write=write)
+
+
+def get_client_for_user(*, user: Any, pk: int, write: bool = False, purpose: str = "") -> Client:
+    """The one way to open a client record. Refusals and reads are both audited."""
+    membership = active_membership(user)
+    try:
+        client = clients_for_membership(membership, write=write).get(pk=pk)
+    except (Client.DoesNotExist, ValueError, TypeError) as exc:
+        audit_record(
+            actor=user, action="denied", role=membership.role if membership else "",
+            organisation_id=membership.organisation_id if membership else None,
+            object_type="client", object_id=str(pk)[:40], detail=purpose[:200],
+        )
+        raise AccessDenied("This client record is not open to you.") from exc
+    assert membership is not None
+    if not write:
+        audit_record(
+            actor=user, action="view", role=membership.role,
+            organisation_id=client.organisation_id, client_id=client.pk, obj=client,
+            detail=purpose or "client record",
+        )
+    return client
+
+
+def audit_list(*, user: Any, what: str, clients: list[Client] | list[int]) -> None:
+    """Lists of clients are audited as one row naming the clients shown."""
+    membership = active_membership(user)
+    ids = [c if isinstance(c, int) else c.pk for c in clients]
+    if not ids or membership is None:
+        return
+    shown = ",".join(str(i) for i in ids[:60])
+    more = f" (+{len(ids) - 60})" if len(ids) > 60 else ""
+    audit_record(
+        actor=user, action="list", role=membership.role,
+        organisation_id=membership.organisation_id, detail=f"{what}: {shown}{more}",
+    )
+
+
+def current_episode(client: Client) -> Episode | None:
+    return client.episodes.filter(end_date__isnull=True).select_related(
+        "unit", "legal_basis").first() or client.episodes.select_related(
+        "unit", "legal_basis").first()
+
+
+def get_episode_for_user(*, user: Any, pk: int, write: bool = False) -> Episode:
+    try:
+        episode = Episode.objects.select_related("client", "unit", "legal_basis").get(pk=pk)
+    except (Episode.DoesNotExist, ValueError) as exc:
+        raise AccessDenied("This episode is not open to you.") from exc
+    get_client_for_user(user=user, pk=episode.client_id, write=write, purpose="episode")
+    return episode

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from keywork.audit.services import audit_record
+from keywork.clients.selectors import clients_for_membership
+from keywork.contacts.models import Contact
+from keywork.core.errors import AccessDenied
+from keywork.organisations.models import Role
+from keywork.organisations.selectors import active_membership
+
+
+def get_contact_for_user(*, user: Any, pk: int, write: bool = False) -> Contact:
+    """Read: anyone who may open the client. Write (edit, sign, addendum): the worker who
+    made the contact while they still have access, or a supervisor of the unit."""
+    membership = active_membership(user)
+    try:
+        contact = Contact.objects.select_related("relationship", "client", "worker").get(
+            pk=pk, client__in=clients_for_membership(membership, write=write))
+        if write and membership is not None and membership.role == Role.KEYWORKER and (
+            contact.worker_id != user.pk
+        ):
+            raise Contact.DoesNotExist
+    except (Contact.DoesNotExist, ValueError) as exc:
+        audit_record(
+            actor=user, action="denied", role=membership.role if membership else "",
+            organisation_id=membership.organisation_id if membership else None,
+            object_type="contact", object_id=str(pk)[:40],
+        )
+        raise AccessDenied("This contact is not open to you.") from exc
+    assert membership is not None
+    if not write:
+        audit_record(actor=user, action="view", role=membership.role,
+                     organisation_id=contact.organisation_id, client_id=contact.client_id,
+                     obj=contact)
+    return contact

@@ -1,0 +1,81 @@
+"""Who is acting, in which organisation and role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from keywork.core.errors import AccessDenied
+from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
+
+_ATTR = "_keywork_membership"
+
+
+def memberships_for_user(user: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True, user__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def active_membership(user: Any, organisation_id: int | None = None) -> Membership | None:
+    """The membership the user acts under now. Cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, _ATTR, None)
+    if cached is not None and (organisation_id is None or cached.organisation_id ==
+                               organisation_id):
+        return cached
+    qs = memberships_for_user(user).prefetch_related("units")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    membership = qs.first()
+    setattr(user, _ATTR, membership)
+    return membership
+
+
+def require_membership(user: Any, *roles: str) -> Membership:
+    membership = active_membership(user)
+    if membership is None or (roles and membership.role not in roles):
+        raise AccessDenied("You do not have access to this page.")
+    return membership
+
+
+def unit_ids(membership: Membership) -> list[int]:
+    return [u.pk for u in membership.units.all()]
+
+
+def units_for_organisation(organisation: Organisation) -> QuerySet[Unit]:
+    return Unit.objects.filter(organisation=organisation).order_by("name")
+
+
+def legal_bases_for_organisation(organisation: Organisation) -> QuerySet[LegalBasis]:
+    return LegalBasis.objects.filter(organisation=organisation)
+
+
+def get_unit_for_user(*, user: Any, pk: int) -> Unit:
+    membership = require_membership(user, Role.ADMINISTRATOR)
+    try:
+        return Unit.objects.get(pk=pk, organisation=membership.organisation)
+    except Unit.DoesNotExist as exc:
+        raise AccessDenied("No such unit.") from exc
+
+
+def get_legal_basis_for_user(*, user: Any, pk: int) -> LegalBasis:
+    membership = require_membership(user, Role.ADMINISTRATOR)
+    try:
+        return LegalBasis.objects.get(pk=pk, organisation=membership.organisation)
+    except LegalBasis.DoesNotExist as exc:
+        raise AccessDenied("No such legal basis.") from exc
+
+
+def get_membership_for_user(*, user: Any, pk: int) -> Membership:
+    membership = require_membership(user, Role.ADMINISTRATOR)
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=pk, organisation=membership.organisation
+        )
+    except Membership.DoesNotExist as exc:
+        raise AccessDenied("No such account.") from exc

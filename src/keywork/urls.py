@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from keywork.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("keywork.accounts.urls")),
+    path("organisation/", include("keywork.organisations.urls")),
+    path("clients/", include("keywork.clients.urls")),
+    path("relationships/", include("keywork.relationships.urls")),
+    path("contacts/", include("keywork.contacts.urls")),
+    path("audit/", include("keywork.audit.urls")),
+    path("dashboards/", include("keywork.dashboards.urls")),
+    path("api/", include("keywork.api.urls")),
+]
+
+handler403 = "keywork.core.views.forbidden"
+handler404 = "keywork.core.views.not_found"
+handler500 = "keywork.core.views.server_error"
