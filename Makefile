@@ -52,7 +52,7 @@ browser-deps:
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --silent --no-audit --no-fund; fi
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python scripts/check_messages.py
 
 typecheck: $(VENV)/.installed-test

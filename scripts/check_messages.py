@@ -20,7 +20,7 @@ def untranslated(po: Path) -> list[str]:
         if ident and (not "".join(msgstr) or fuzzy):
             missing.append(ident)
 
-    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
         elif line.startswith("msgid "):

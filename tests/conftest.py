@@ -21,7 +21,7 @@ def _require_postgres_when_asked() -> None:
 
 
 @pytest.fixture
-def world(db):  # noqa: ANN001, ANN201
+def world(db):
     from tests.world import build_world
 
     return build_world()
