@@ -1,0 +1,228 @@
+"""Evaluating relationships with the signal engine and keeping the alert queue.
+
+``relationship_evaluate`` serves one relationship right after a check-in; ``signals_evaluate_all``
+serves every open relationship of every organisation in a bulk job. Both read the database in
+bulk (``signals.reader``), run the same vectorised engine (``keywork.domain.signals``) once per
+organisation (each has its own thresholds), and write states and new alerts in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keywork.audit.services import audit_record
+from keywork.core.errors import ApplicationError
+from keywork.domain import DomainError
+from keywork.domain import signals as engine
+from keywork.domain.instruments import instrument_from_dict
+from keywork.organisations.models import Membership
+from keywork.signals.models import Alert, Pattern, RelationshipState
+from keywork.signals.reader import load_batch
+
+CLIENT_INSTRUMENT = "checkin-client-short"
+
+
+def as_of_day(day: dt.date | None = None) -> int:
+    return engine.day_number(day or timezone.localdate())
+
+
+def config_for(organisation_id: int) -> engine.SignalConfig:
+    """The organisation's thresholds: defaults, the client form's reliability, overrides."""
+    from keywork.checkins.models import CheckinPolicy, InstrumentVersion
+
+    overrides = (
+        CheckinPolicy.objects.filter(organisation_id=organisation_id)
+        .values_list("signal_overrides", flat=True).first()
+    ) or {}
+    version = (InstrumentVersion.objects.filter(instrument__code=CLIENT_INSTRUMENT)
+               .order_by("-version").first())
+    instrument = instrument_from_dict(version.definition) if version else None
+    try:
+        return engine.SignalConfig.from_dict(overrides, client_instrument=instrument)
+    except DomainError as exc:
+        raise ApplicationError(str(exc), code="signal_settings") from exc
+
+
+def validate_overrides(overrides: dict[str, Any]) -> engine.SignalConfig:
+    try:
+        return engine.SignalConfig.from_dict(overrides)
+    except DomainError as exc:
+        raise ApplicationError(str(exc), field="signal_overrides") from exc
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    relationships: int
+    patterns: dict[str, int]
+    alerts_opened: int
+    pattern_changes: int
+
+
+def _jsonable(params: Any) -> Any:
+    if isinstance(params, dict):
+        return {k: _jsonable(v) for k, v in params.items()}
+    if isinstance(params, list | tuple):
+        return [_jsonable(v) for v in params]
+    if isinstance(params, np.generic):
+        return params.item()
+    return params
+
+
+def _store(result: engine.SignalResult, org_ids: np.ndarray, cfg_for: Callable[[int],
+           engine.SignalConfig], now: dt.datetime) -> tuple[int, int]:
+    """Upsert states and open new alerts for every relationship in ``result``."""
+    rel_ids = [int(x) for x in result.rel_id]
+    stored = {rel: (pattern, prev, since) for rel, pattern, prev, since in
+              RelationshipState.objects.filter(relationship_id__in=rel_ids).values_list(
+                  "relationship_id", "pattern", "previous_pattern", "pattern_since")}
+    existing = set(Alert.objects.filter(relationship_id__in=rel_ids)
+                   .exclude(status=Alert.Status.RESOLVED).values_list("relationship_id", "code"))
+    from keywork.relationships.models import Relationship
+
+    client_of = dict(Relationship.objects.filter(pk__in=rel_ids).values_list("id", "client_id"))
+    columns = result.columns()
+    keep = ("client_checkins", "worker_checkins", "client_latest", "worker_latest",
+            "worker_estimate", "client_mean", "worker_mean", "gap_recent", "gap_change",
+            "days_since_client_checkin", "days_since_worker_checkin", "days_since_contact",
+            "contacts_in_window", "client_initiated_share", "dna_rate", "everyday_share")
+    states: list[RelationshipState] = []
+    alerts: list[Alert] = []
+    changes = 0
+    for i, rel_id in enumerate(rel_ids):
+        org_id = int(org_ids[i])
+        cfg = cfg_for(org_id)
+        pattern = engine.pattern_code(result, i)
+        before, earlier, since = stored.get(rel_id, ("", "", None))
+        changed = bool(before) and before != pattern
+        changes += changed
+        if changed:
+            earlier, since = before, now
+        facts = [{"code": f.code, "params": _jsonable(dict(f.params)), "decisive": f.decisive}
+                 for f in engine.explain(result, i, cfg)]
+        features = {}
+        for name in keep:
+            value = float(columns[name][i])
+            features[name] = None if np.isnan(value) else round(value, 2)
+        states.append(RelationshipState(
+            organisation_id=org_id, relationship_id=rel_id, pattern=pattern,
+            previous_pattern=earlier, pattern_since=since or now,
+            facts=facts, features=features, evaluated_at=now,
+        ))
+        for finding in engine.alerts_for(result, i, cfg):
+            if finding.code in cfg.disabled_alerts or (rel_id, finding.code) in existing:
+                continue
+            alerts.append(Alert(
+                organisation_id=org_id, relationship_id=rel_id, client_id=client_of[rel_id],
+                code=finding.code, raised_at=now,
+                facts={"params": _jsonable(dict(finding.params)), "evidence": finding.evidence,
+                       "next_step": finding.next_step},
+            ))
+    RelationshipState.objects.bulk_create(
+        states, batch_size=2000, update_conflicts=True, unique_fields=["relationship"],
+        update_fields=["pattern", "previous_pattern", "pattern_since", "facts", "features",
+                       "evaluated_at", "updated_at"],
+    )
+    Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
+    return len(alerts), changes
+
+
+def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | None,
+              day: dt.date | None) -> EvaluationSummary:
+    loaded = load_batch(as_of_day=as_of_day(day), relationship_ids=relationship_ids,
+                        organisation_id=organisation_id)
+    batch = loaded.batch
+    if batch.n == 0:
+        return EvaluationSummary(0, {}, 0, 0)
+    now = timezone.now()
+    configs: dict[int, engine.SignalConfig] = {}
+
+    def cfg_for(org_id: int) -> engine.SignalConfig:
+        if org_id not in configs:
+            configs[org_id] = config_for(org_id)
+        return configs[org_id]
+
+    opened = changes = 0
+    counts: dict[str, int] = {}
+    for org_id in np.unique(loaded.organisation_id):
+        idx = np.flatnonzero(loaded.organisation_id == org_id)
+        sub = batch if idx.size == batch.n else engine.select_relationships(batch, idx)
+        result = engine.evaluate(sub, cfg_for(int(org_id)))
+        with transaction.atomic():
+            o, c = _store(result, loaded.organisation_id[idx], cfg_for, now)
+        opened += o
+        changes += c
+        codes, n = np.unique(result.pattern, return_counts=True)
+        for code, k in zip(codes, n, strict=True):
+            name = engine.PATTERN_CODES[int(code)]
+            counts[name] = counts.get(name, 0) + int(k)
+    return EvaluationSummary(int(batch.n), counts, opened, changes)
+
+
+def relationship_evaluate(*, relationship_ids: Sequence[int],
+                          day: dt.date | None = None) -> EvaluationSummary:
+    """Re-evaluate a few relationships now (after a check-in or a contact)."""
+    return _evaluate(relationship_ids=list(relationship_ids), organisation_id=None, day=day)
+
+
+def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None
+                         ) -> EvaluationSummary:
+    summary = _evaluate(relationship_ids=None, organisation_id=organisation_id, day=day)
+    audit_record(actor=None, action="system", organisation_id=organisation_id,
+                 detail=f"signals evaluated: {summary.relationships} relationships, "
+                        f"{summary.alerts_opened} new alerts")
+    return summary
+
+
+# --- The alert queue ------------------------------------------------------------------------
+
+
+def _alert_audit(membership: Membership, alert: Alert, what: str) -> None:
+    audit_record(actor=membership.user, action="update", role=membership.role,
+                 organisation_id=alert.organisation_id, client_id=alert.client_id, obj=alert,
+                 detail=f"alert {alert.code} {what}")
+
+
+@transaction.atomic
+def alert_acknowledge(*, membership: Membership, alert: Alert, note: str = "") -> Alert:
+    if alert.status != Alert.Status.OPEN:
+        raise ApplicationError(_("This alert is no longer open."))
+    alert.status = Alert.Status.ACKNOWLEDGED
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = membership.user
+    if note.strip():
+        alert.note = note.strip()
+    alert.save()
+    _alert_audit(membership, alert, "acknowledged")
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, membership: Membership, alert: Alert, note: str) -> Alert:
+    if alert.status == Alert.Status.RESOLVED:
+        raise ApplicationError(_("This alert is already resolved."))
+    if not note.strip():
+        raise ApplicationError(_("Write what was done, or why no action is needed."),
+                               field="note")
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, membership.user
+    alert.status = Alert.Status.RESOLVED
+    alert.resolved_at, alert.resolved_by = now, membership.user
+    alert.note = (alert.note + "\n\n" + note.strip()).strip() if alert.note else note.strip()
+    alert.save()
+    _alert_audit(membership, alert, "resolved")
+    return alert
+
+
+def pattern_label(code: str) -> str:
+    return str(dict(Pattern.choices).get(code, code))
+
+
