@@ -45,7 +45,7 @@ ALLOWED = {
 }
 
 IGNORED_NAMESPACES = {"admin"}
-IGNORED_PREFIXES = ("set_language",)
+IGNORED_NAMES: set[str] = set()
 
 
 def _entries() -> dict[str, Entry]:
@@ -68,7 +68,7 @@ def _url_names(resolver: URLResolver | None = None, ns: str = "") -> set[str]:
                 continue
             names |= _url_names(p, sub)
         elif isinstance(p, URLPattern):
-            if p.name and not p.name.startswith(IGNORED_PREFIXES):
+            if p.name and f"{ns}{p.name}" not in IGNORED_NAMES:
                 names.add(f"{ns}{p.name}")
             elif not p.name:
                 names.add(f"{ns}<unnamed {p.pattern}>")

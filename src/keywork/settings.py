@@ -145,8 +145,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared when the whole sign-in succeeds (after the second factor, where one
+# is needed): see keywork.accounts.views. A correct password alone does not clear them.
+AXES_RESET_ON_SUCCESS = False
+# Trying again while locked out does not extend the lockout: the page's "N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "keywork.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
@@ -169,8 +174,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+TESTING = env_bool("KEYWORK_TESTING")
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Tests talk plain HTTP to the test client and the live server.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -215,6 +222,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("KEYWORK_TESTING")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -235,6 +243,9 @@ SPECTACULAR_SETTINGS = {
     "as the web interface. Authenticate with `Authorization: Token <key>`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for staff and token holders, not for the open internet.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Keywork -------------------------------------------------------------------------------------
@@ -242,6 +253,7 @@ SPECTACULAR_SETTINGS = {
 KEYWORK_ENDING_GRACE_DAYS = env_int("ENDING_GRACE_DAYS", 14)
 # A client without contact for this many days is flagged on the supervisor page.
 KEYWORK_NO_CONTACT_DAYS = env_int("NO_CONTACT_DAYS", 14)
+KEYWORK_LOCAL_INSTRUMENTS = env_str("KEYWORK_LOCAL_INSTRUMENTS", "")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,6 @@ from keywork.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("keywork.accounts.urls")),
     path("organisation/", include("keywork.organisations.urls")),
     path("clients/", include("keywork.clients.urls")),
@@ -14,6 +13,9 @@ urlpatterns = [
     path("audit/", include("keywork.audit.urls")),
     path("dashboards/", include("keywork.dashboards.urls")),
     path("api/", include("keywork.api.urls")),
+    path("signals/", include("keywork.signals.urls")),
+    path("checkins/", include("keywork.checkins.urls")),
+    path("c/", include("keywork.portal.urls")),
 ]
 
 handler403 = "keywork.core.views.forbidden"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,29 +27,50 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/health")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/api/", "/health", "/c/")
+
+
+def is_verified(user: Any) -> bool:
+    """Whether this session's user has passed a second factor (set by django-otp)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def has_confirmed_device(user: Any) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def second_factor_step(request: HttpRequest, next_url: str | None = None) -> str | None:
+    """Where a signed-in person must go before anything else: the code page (they have an
+    authenticator) or the set-up page (they have none yet). None when nothing is missing."""
+    user = request.user
+    membership = getattr(request, "membership", None)
+    if (
+        not user.is_authenticated
+        or membership is None
+        or not membership.needs_second_factor
+        or is_verified(user)
+    ):
+        return None
+    target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+    query = urlencode({"next": next_url if next_url is not None else request.get_full_path()})
+    return f"{reverse(target)}?{query}"
 
 
 class SecondFactorMiddleware:
     """Staff whose role needs a second factor reach nothing but the sign-in pages until
-    they have verified one (and set one up, the first time)."""
+    they have verified one (and set one up, the first time). The account pages under
+    /accounts/ check it themselves where it matters; the API refuses such a session in
+    its authentication class."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        membership = getattr(request, "membership", None)
-        if (
-            user.is_authenticated
-            and membership is not None
-            and membership.needs_second_factor
-            and not user.is_verified()  # type: ignore[union-attr]
-            and not request.path.startswith(OPEN_PREFIXES)
-        ):
-            from django_otp import devices_for_user
-
-            has_device = any(True for _ in devices_for_user(user, confirmed=True))
-            target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if not request.path.startswith(OPEN_PREFIXES):
+            step = second_factor_step(request)
+            if step is not None:
+                return redirect(step)
         return self.get_response(request)

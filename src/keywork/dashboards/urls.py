@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from keywork.dashboards import views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("caseload/", views.keyworker, name="keyworker"),
+    path("units/", views.supervisor, name="supervisor"),
+    path("service/", views.manager, name="manager"),
+    path("research/", views.research, name="research"),
+    path("research/episodes.csv", views.research_export, name="research_export"),
+]

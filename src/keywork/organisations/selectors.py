@@ -79,3 +79,44 @@ def get_membership_for_user(*, user: Any, pk: int) -> Membership:
         )
     except Membership.DoesNotExist as exc:
         raise AccessDenied("No such account.") from exc
+
+
+# --- The administrator's pages: accounts, units and settings, never client records ---------
+
+
+def memberships_for_organisation(organisation: Organisation) -> QuerySet[Membership]:
+    """Everyone in the organisation, with whether a confirmed second factor is set up."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    has_device = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .prefetch_related("units")
+        .annotate(has_second_factor=Exists(has_device))
+        .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
+    )
+
+
+def units_with_counts(organisation: Organisation) -> QuerySet[Unit]:
+    """Units with the number of active staff in each (no client data)."""
+    from django.db.models import Count, Q
+
+    return units_for_organisation(organisation).annotate(
+        staff=Count("memberships", filter=Q(memberships__is_active=True), distinct=True),
+    )
+
+
+def open_caseload_count(membership: Membership) -> int:
+    """How many open keyworker relationships this person still carries (a number only)."""
+    from keywork.relationships.models import OPEN_STATUSES, Relationship
+
+    return Relationship.objects.filter(
+        organisation=membership.organisation, keyworker=membership.user,
+        status__in=OPEN_STATUSES,
+    ).count()
+
+
+def legal_basis_in_use(legal_basis: LegalBasis) -> bool:
+    return legal_basis.episodes.exists()

@@ -1,0 +1,224 @@
+"""The administrator's pages: people, units, legal bases and settings. No client records."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+
+from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.organisations import selectors, services
+from keywork.organisations.forms import (
+    LegalBasisForm,
+    MembershipForm,
+    SettingsForm,
+    UnitForm,
+    UserCreateForm,
+)
+from keywork.organisations.models import Membership, Role
+
+View = Callable[..., HttpResponse]
+
+
+def administrator_required(view: View) -> View:
+    """Signed in, acting as an administrator of an organisation; otherwise 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = getattr(request, "membership", None)
+        if membership is None or membership.role != Role.ADMINISTRATOR:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _actor(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _form_error(form: forms.BaseForm, exc: ApplicationError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+@administrator_required
+def users(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_for_organisation(_actor(request).organisation)
+    return render(request, "organisations/users.html", {"memberships": memberships})
+
+
+@never_cache
+@administrator_required
+def user_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = UserCreateForm(request.POST or None, organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership, password = services.membership_create(
+                actor=actor, username=data["username"], role=data["role"],
+                units=data["units"], first_name=data["first_name"],
+                last_name=data["last_name"], email=data["email"], password=data["password"],
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            # Shown once, on this response only: never stored, never sent again.
+            return render(request, "organisations/user_created.html", {
+                "new_membership": membership,
+                "password": password,
+                "generated": not data["password"],
+            })
+    return render(request, "organisations/user_form.html", {"form": form})
+
+
+@administrator_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        target = selectors.get_membership_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    initial = {"role": target.role, "units": list(target.units.all()),
+               "is_active": target.is_active}
+    form = MembershipForm(request.POST or None, initial=initial,
+                          organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_update(actor=actor, membership=target, role=data["role"],
+                                       units=data["units"], is_active=data["is_active"])
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The account is saved."))
+            if not target.is_active:
+                still = selectors.open_caseload_count(target)
+                if still:
+                    messages.warning(request, ngettext(
+                        "This person still holds %(n)s open keyworker relationship. Ask a "
+                        "supervisor to reassign it.",
+                        "This person still holds %(n)s open keyworker relationships. Ask a "
+                        "supervisor to reassign them.", still) % {"n": still})
+            return redirect("organisations:users")
+    return render(request, "organisations/user_form.html", {"form": form, "target": target})
+
+
+# --- Units ----------------------------------------------------------------------------------
+
+
+@administrator_required
+def units(request: HttpRequest) -> HttpResponse:
+    unit_list = selectors.units_with_counts(_actor(request).organisation)
+    return render(request, "organisations/units.html", {"units": unit_list})
+
+
+@administrator_required
+def unit_new(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_create(actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The unit is saved."))
+            return redirect("organisations:units")
+    return render(request, "organisations/unit_form.html", {"form": form})
+
+
+@administrator_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        unit = selectors.get_unit_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    # The form works on a copy: the service compares against the stored values.
+    form = UnitForm(request.POST or None, instance=copy.copy(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=_actor(request), unit=unit, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The unit is saved."))
+            return redirect("organisations:units")
+    return render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
+
+
+# --- Legal bases ----------------------------------------------------------------------------
+
+
+@administrator_required
+def legal_bases(request: HttpRequest) -> HttpResponse:
+    bases = selectors.legal_bases_for_organisation(_actor(request).organisation)
+    return render(request, "organisations/legal_bases.html", {"bases": bases})
+
+
+@administrator_required
+def legal_basis_new(request: HttpRequest) -> HttpResponse:
+    form = LegalBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_basis_create(actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The legal basis is saved."))
+            return redirect("organisations:legal_bases")
+    return render(request, "organisations/legal_basis_form.html", {"form": form})
+
+
+@administrator_required
+def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        basis = selectors.get_legal_basis_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    form = LegalBasisForm(request.POST or None, instance=copy.copy(basis),
+                          code_fixed=selectors.legal_basis_in_use(basis))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_basis_update(actor=_actor(request), legal_basis=basis,
+                                        **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The legal basis is saved."))
+            return redirect("organisations:legal_bases")
+    return render(request, "organisations/legal_basis_form.html",
+                  {"form": form, "basis": basis})
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+@administrator_required
+def settings(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = SettingsForm(request.POST or None, instance=copy.copy(actor.organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect("organisations:settings")
+    return render(request, "organisations/settings.html", {"form": form})

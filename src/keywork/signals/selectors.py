@@ -1,0 +1,162 @@
+"""Reads of relationship states and alerts, filtered by what each person may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from keywork.checkins.models import CheckinResponse, Rater
+from keywork.checkins.selectors import client_checkins_shown, supervises
+from keywork.core.errors import AccessDenied
+from keywork.domain.instruments import DIMENSIONS
+from keywork.organisations.models import Membership, Role
+from keywork.organisations.selectors import active_membership
+from keywork.relationships.models import Relationship
+from keywork.relationships.selectors import get_relationship_for_user
+from keywork.signals import text
+from keywork.signals.models import Alert, RelationshipState
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    title: str
+    reason: str
+    evidence: str
+    next_step: str
+
+
+def describe(alert: Alert) -> AlertView:
+    facts = alert.facts or {}
+    return AlertView(
+        alert=alert,
+        title=text.alert_title(alert.code),
+        reason=text.alert_text(alert.code, facts.get("params", {})),
+        evidence=text.evidence_text(facts.get("evidence", "")),
+        next_step=text.next_step_text(facts.get("next_step", "")),
+    )
+
+
+def alert_visible(membership: Membership | None, alert: Alert, relationship: Relationship
+                  ) -> bool:
+    """Alerts that reveal the client's ratings follow the client's sharing choice for the
+    keyworker; supervisors and other alerts are not filtered."""
+    if membership is None:
+        return False
+    if membership.role == Role.SUPERVISOR or alert.code not in text.FROM_CLIENT_RATINGS:
+        return True
+    return client_checkins_shown(membership, relationship) is not None
+
+
+def get_alert_for_user(*, user: Any, pk: int, write: bool = False) -> Alert:
+    try:
+        alert = Alert.objects.get(pk=pk)
+    except (Alert.DoesNotExist, ValueError) as exc:
+        raise AccessDenied("No such alert.") from exc
+    rel = get_relationship_for_user(user=user, pk=alert.relationship_id, write=write)
+    if not alert_visible(active_membership(user), alert, rel):
+        raise AccessDenied("This alert is not open to you.")
+    alert.relationship = rel
+    return alert
+
+
+def open_alerts(relationships: QuerySet[Relationship] | list[int], membership: Membership
+                ) -> list[AlertView]:
+    qs = (Alert.objects.filter(relationship__in=relationships)
+          .exclude(status=Alert.Status.RESOLVED)
+          .select_related("relationship", "relationship__client", "relationship__episode",
+                          "relationship__keyworker").order_by("-raised_at"))
+    return [describe(a) for a in qs if alert_visible(membership, a, a.relationship)]
+
+
+def state_of(relationship: Relationship) -> RelationshipState | None:
+    return RelationshipState.objects.filter(relationship=relationship).first()
+
+
+def facts_of(state: RelationshipState | None) -> list[tuple[bool, str]]:
+    if state is None:
+        return []
+    return [(bool(f.get("decisive")), text.fact_text(f["code"], f.get("params", {})))
+            for f in state.facts]
+
+
+# --- The dyad view --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    day: dt.date
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    client: list[Point]
+    worker: list[Point]
+
+
+@dataclass(frozen=True)
+class DyadRow:
+    day: dt.date
+    rater: str
+    overall: float | None
+    dims: list[float | None]
+    estimate: float | None
+    helped: str
+    could_be_better: str
+
+
+@dataclass(frozen=True)
+class Dyad:
+    shown: str | None  # "all", "pattern" or None for the client's side
+    series: list[Series]
+    rows: list[DyadRow]
+    state: RelationshipState | None
+    facts: list[tuple[bool, str]]
+
+
+DIM_FIELDS = ["score_" + d for d in DIMENSIONS]
+
+
+def dyad_for(*, membership: Membership, relationship: Relationship, months: int = 12) -> Dyad:
+    """Both sides of one relationship over time, as this person may see them."""
+    shown = client_checkins_shown(membership, relationship)
+    if membership.role == Role.MANAGER:
+        shown = None
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    qs = (CheckinResponse.objects.filter(relationship=relationship, submitted_at__gte=since,
+                                         rater__in=(Rater.CLIENT, Rater.KEYWORKER))
+          .order_by("submitted_at", "id"))
+    if shown != "all":
+        qs = qs.filter(rater=Rater.KEYWORKER)
+    if not supervises(membership, relationship):
+        # A worker's own check-ins are theirs and their supervisor's to read.
+        qs = qs.exclude(~Q(submitted_by_id=membership.user_id), rater=Rater.KEYWORKER)
+    rows: list[DyadRow] = []
+    for r in qs.values("submitted_at", "rater", "overall", "estimate_overall", "helped",
+                       "could_be_better", *DIM_FIELDS):
+        rows.append(DyadRow(
+            day=timezone.localtime(r["submitted_at"]).date(), rater=r["rater"],
+            overall=r["overall"], dims=[r[f] for f in DIM_FIELDS],
+            estimate=r["estimate_overall"], helped=r["helped"],
+            could_be_better=r["could_be_better"]))
+    labels = [("overall", gettext("overall"))] + [
+        (d, str(text.DIMENSION_NAMES[d])) for d in DIMENSIONS]
+    series = []
+    for j, (key, label) in enumerate(labels):
+        def pick(row: DyadRow, j: int = j) -> float | None:
+            return row.overall if j == 0 else row.dims[j - 1]
+        series.append(Series(
+            key=key, label=label,
+            client=[Point(r.day, pick(r)) for r in rows if r.rater == Rater.CLIENT],
+            worker=[Point(r.day, pick(r)) for r in rows if r.rater == Rater.KEYWORKER]))
+    state = state_of(relationship) if shown else None
+    return Dyad(shown=shown, series=series, rows=list(reversed(rows)), state=state,
+                facts=facts_of(state))
