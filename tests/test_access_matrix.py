@@ -119,9 +119,8 @@ def test_client_data_url_is_open_to_exactly_the_right_people(world, name):
     targets = _targets(world)
     wrong = []
     for role in ROLES:
-        user = world.users[role]
+        http = login_as(HttpClient(), world.users[role])
         for scenario in SCENARIOS:
-            http = login_as(HttpClient(), user)
             sid = transaction.savepoint()
             resp = _call(http, entry, targets[scenario])
             transaction.savepoint_rollback(sid)

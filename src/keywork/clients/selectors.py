@@ -5,10 +5,12 @@ the audit row."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
 from keywork.clients.models import Client, Episode
@@ -105,3 +107,98 @@ def get_episode_for_user(*, user: Any, pk: int, write: bool = False) -> Episode:
         raise AccessDenied("This episode is not open to you.") from exc
     get_client_for_user(user=user, pk=episode.client_id, write=write, purpose="episode")
     return episode
+
+
+def may_write_client(membership: Membership | None, client: Client) -> bool:
+    """Whether this membership may change the client's record (no audit: used to decide
+    which actions a page offers, after the read accessor has been passed)."""
+    return clients_for_membership(membership, write=True).filter(pk=client.pk).exists()
+
+
+def may_supervise_client(membership: Membership | None, client: Client) -> bool:
+    return (membership is not None and membership.role == Role.SUPERVISOR
+            and may_write_client(membership, client))
+
+
+def episodes_of_client(client: Client) -> QuerySet[Episode]:
+    return client.episodes.select_related("unit", "legal_basis").order_by("-start_date", "-id")
+
+
+# --- change history (django-simple-history) ------------------------------------------------
+
+HISTORY_SKIP = frozenset({"id", "organisation", "created_at", "updated_at", "pseudonym"})
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    what: str
+    changes: list[FieldChange]
+
+
+def _shown_value(model: type[Model], name: str, value: object,
+                 cache: dict[tuple[str, object], str]) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(name)
+    related = field.related_model
+    if field.is_relation and isinstance(related, type) and issubclass(related, Model):
+        key = (name, value)
+        if key not in cache:
+            obj = related._default_manager.filter(pk=value).first()
+            cache[key] = str(obj) if obj is not None else f"#{value}"
+        return cache[key]
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def history_entries(instance: Model, *, what: str = "") -> list[HistoryEntry]:
+    """Who changed what and when, oldest first, with the fields that changed in each
+    version. Read only after the accessor for the record has been passed."""
+    model = type(instance)
+    records = list(instance.history.select_related("history_user")  # type: ignore[attr-defined]
+                   .order_by("history_date", "history_id"))
+    cache: dict[tuple[str, object], str] = {}
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        changes: list[FieldChange] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HISTORY_SKIP:
+                    continue
+                label = str(getattr(model._meta.get_field(change.field), "verbose_name",
+                                    change.field))
+                changes.append(FieldChange(
+                    field=change.field, label=label[:1].upper() + label[1:],
+                    old=_shown_value(model, change.field, change.old, cache),
+                    new=_shown_value(model, change.field, change.new, cache)))
+        user = record.history_user
+        if record.history_type == "~" and not changes:
+            previous = record
+            continue
+        entries.append(HistoryEntry(
+            when=record.history_date, who=str(user) if user is not None else "",
+            kind=record.history_type, what=what or str(model._meta.verbose_name),
+            changes=changes))
+        previous = record
+    return entries

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from keywork.core.models import TenantModel
-
 
 SIGNED_FIELDS = ("occurred_at", "duration_minutes", "kind", "initiated_by", "attended",
                  "channel", "note", "signed_at", "signed_by_id", "worker_id", "relationship_id")
@@ -88,7 +88,7 @@ class Contact(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_signed(self) -> bool:

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
+
 from keywork.audit.services import audit_record
+from keywork.clients.models import Client
 from keywork.clients.selectors import clients_for_membership
-from keywork.contacts.models import Contact
+from keywork.contacts.models import Addendum, Contact
 from keywork.core.errors import AccessDenied
 from keywork.organisations.models import Role
 from keywork.organisations.selectors import active_membership
+from keywork.relationships.models import Relationship
 
 
 def get_contact_for_user(*, user: Any, pk: int, write: bool = False) -> Contact:
@@ -34,3 +38,32 @@ def get_contact_for_user(*, user: Any, pk: int, write: bool = False) -> Contact:
                      organisation_id=contact.organisation_id, client_id=contact.client_id,
                      obj=contact)
     return contact
+
+
+TIMELINE_STEP = 20
+TIMELINE_MAX = 500
+
+
+def _timeline(qs: QuerySet[Contact], limit: int) -> tuple[list[Contact], bool]:
+    limit = max(1, min(limit, TIMELINE_MAX))
+    rows = list(
+        qs.select_related("worker", "signed_by", "relationship")
+        .prefetch_related(Prefetch("addenda", queryset=Addendum.objects.select_related(
+            "author").order_by("created_at", "id")))
+        .order_by("-occurred_at", "-id")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def timeline_for_client(client: Client, *, limit: int = TIMELINE_STEP
+                        ) -> tuple[list[Contact], bool]:
+    """The client's contacts, newest first, and whether there are older ones. Read only
+    after the client accessor has been passed."""
+    return _timeline(Contact.objects.filter(client=client,
+                                            organisation_id=client.organisation_id), limit)
+
+
+def timeline_for_relationship(relationship: Relationship, *, limit: int = TIMELINE_STEP
+                              ) -> tuple[list[Contact], bool]:
+    return _timeline(Contact.objects.filter(relationship=relationship,
+                                            organisation_id=relationship.organisation_id),
+                     limit)

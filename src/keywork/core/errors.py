@@ -16,5 +16,5 @@ class ApplicationError(Exception):
             self.code = code
 
 
-class AccessDenied(ApplicationError):  # noqa: N818
+class AccessDenied(ApplicationError):
     code = "not_found"

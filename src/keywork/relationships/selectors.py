@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from keywork.audit.services import audit_record
+from keywork.clients.models import Client
 from keywork.clients.selectors import clients_for_membership, keyworker_relationships
 from keywork.core.errors import AccessDenied
-from keywork.organisations.models import Role
+from keywork.organisations.models import Membership, Organisation, Role, Unit
 from keywork.organisations.selectors import active_membership
-from keywork.relationships.models import Relationship
+from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 
 
 def get_relationship_for_user(*, user: Any, pk: int, write: bool = False) -> Relationship:
@@ -49,3 +52,64 @@ def caseload_for_worker(user: Any) -> QuerySet[Relationship]:
         return Relationship.objects.none()
     return keyworker_relationships(membership).select_related(
         "client", "episode", "episode__unit", "episode__legal_basis", "keyworker", "deputy")
+
+
+def relationships_of_client(client: Client) -> list[Relationship]:
+    """Every relationship of one client, newest first, with what a page shows of each."""
+    return list(
+        Relationship.objects.filter(client=client, organisation_id=client.organisation_id)
+        .select_related("keyworker", "deputy", "episode", "episode__unit",
+                        "episode__legal_basis", "introduction", "introduction__recorded_by",
+                        "introduction_waived_by")
+        .order_by("-proposed_on", "-id"))
+
+
+_CURRENT_ORDER = {Status.ACTIVE: 0, Status.PROPOSED: 1, Status.ENDING: 2}
+
+
+def current_relationship(relationships: Iterable[Relationship],
+                         user_id: int | None = None) -> Relationship | None:
+    """The open relationship a page works with: the viewer's own if they key-work or cover
+    one, otherwise the active one, then a proposed one, then one that is ending."""
+    open_ = [r for r in relationships if r.status in OPEN_STATUSES]
+    mine = [r for r in open_ if user_id is not None and user_id in (r.keyworker_id,
+                                                                     r.deputy_id)]
+    for group in (mine, open_):
+        if group:
+            return min(group, key=lambda r: _CURRENT_ORDER[Status(r.status)])
+    return None
+
+
+def may_write_relationship(membership: Membership | None, relationship: Relationship) -> bool:
+    """The same rule as the write accessor, without an audit row: used to decide which
+    actions a page offers after the read accessor has been passed."""
+    if membership is None:
+        return False
+    if membership.role == Role.KEYWORKER:
+        return keyworker_relationships(membership).filter(pk=relationship.pk).exists()
+    return clients_for_membership(membership, write=True).filter(
+        pk=relationship.client_id).exists()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    name: str
+    role: str
+    in_unit: bool
+
+
+def allocation_candidates(*, organisation: Organisation, unit: Unit) -> list[Candidate]:
+    """Who can be a keyworker or deputy: active keyworkers and supervisors of the
+    organisation, those working in the episode's unit first."""
+    rows = (
+        Membership.objects.filter(organisation=organisation, is_active=True,
+                                  user__is_active=True,
+                                  role__in=(Role.KEYWORKER, Role.SUPERVISOR))
+        .annotate(in_unit=Exists(Membership.units.through.objects.filter(
+            membership_id=OuterRef("pk"), unit_id=unit.pk)))
+        .select_related("user")
+        .order_by("-in_unit", "user__first_name", "user__last_name", "user__username")
+    )
+    return [Candidate(user_id=m.user_id, name=str(m.user), role=m.get_role_display(),
+                      in_unit=bool(m.in_unit)) for m in rows]

@@ -104,7 +104,8 @@ def relationship_activate(*, membership: Membership, relationship: Relationship,
     if relationship.status != Status.PROPOSED:
         raise ApplicationError(_("Only a proposed relationship can become active."))
     intro = getattr(relationship, "introduction", None)
-    if intro is None or not intro.is_complete:
+    waived = intro is None or not intro.is_complete
+    if waived:
         if membership.role != Role.SUPERVISOR:
             raise ApplicationError(
                 _("Record a complete introduction first: role, purpose, powers, limits of "
@@ -120,7 +121,7 @@ def relationship_activate(*, membership: Membership, relationship: Relationship,
     relationship.started_on = on or timezone.localdate()
     relationship.save()
     _audit(membership, relationship, "update",
-           "activated" + (" without introduction (supervisor)" if waiver else ""))
+           "activated" + (" without introduction (supervisor)" if waived else ""))
     return relationship
 
 

@@ -1,0 +1,180 @@
+"""The contact log: record in a few taps, sign, and correct signed notes by addenda."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from keywork.clients.selectors import may_write_client
+from keywork.clients.views import (
+    KeyworkRequest,
+    add_service_error,
+    client_timeline_context,
+)
+from keywork.contacts import services
+from keywork.contacts.forms import AddendumForm, ContactForm
+from keywork.contacts.models import Contact
+from keywork.contacts.selectors import get_contact_for_user, timeline_for_relationship
+from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.organisations.models import Membership, Role
+from keywork.relationships.models import Relationship
+from keywork.relationships.selectors import get_relationship_for_user
+
+RECENT = 5
+
+
+def _acting(request: KeyworkRequest) -> Membership:
+    if request.membership is None:
+        raise Http404
+    return request.membership
+
+
+def _contact(request: KeyworkRequest, pk: int, *, write: bool = False) -> Contact:
+    try:
+        contact = get_contact_for_user(user=request.user, pk=pk, write=write)
+        if write and request.method == "GET":
+            # The form shows the note: the read is recorded like any other.
+            contact = get_contact_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return contact
+
+
+def _relationship(request: KeyworkRequest, pk: int) -> Relationship:
+    try:
+        rel = get_relationship_for_user(user=request.user, pk=pk, write=True)
+        if request.method == "GET":
+            rel = get_relationship_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return rel
+
+
+def _back(request: KeyworkRequest, contact: Contact) -> HttpResponse:
+    """Back where the user came from (a page of this site), or to the contact."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object]:
+    membership = request.membership
+    is_author = contact.worker_id == request.user.pk
+    return {
+        "contact": contact, "client": contact.client, "rel": contact.relationship,
+        "addenda": contact.addenda.select_related("author").order_by("created_at", "id"),
+        "is_author": is_author,
+        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk)
+    membership = _acting(request)
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_record(
+                membership=membership, relationship=rel, sign=bool(request.POST.get("sign")),
+                **form.contact_fields())
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            saved = (_("The contact is saved and signed.") if contact.is_signed
+                     else _("The contact is saved. It is not signed yet."))
+            if request.htmx:
+                context = client_timeline_context(request, rel.client)
+                context.update({"saved": saved, "quick_form": ContactForm(),
+                                "log_relationship": rel, "oob": True})
+                return render(request, "contacts/fragments.html#saved", context)
+            messages.success(request, saved)
+            return redirect("clients:detail", pk=rel.client_id)
+    if request.method == "POST" and request.htmx:
+        response = render(request, "contacts/fragments.html#quick_form",
+                          {"quick_form": form, "log_relationship": rel})
+        return reswap(retarget(response, "#quick-contact"), "outerHTML")
+    contacts, _more = timeline_for_relationship(rel, limit=RECENT)
+    return render(request, "contacts/log.html", {
+        "rel": rel, "client": rel.client, "form": form, "recent": contacts})
+
+
+@login_required
+@require_GET
+def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    context = _page_context(request, contact)
+    context["can_write"] = may_write_client(request.membership, contact.client)
+    return render(request, "contacts/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk, write=True)
+    membership = _acting(request)
+    refusal = ""
+    if contact.is_signed:
+        refusal = _("A signed note cannot be changed. Add an addendum instead.")
+    elif contact.worker_id != request.user.pk:
+        refusal = _("Only the worker who logged this contact can change it.")
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if not refusal and form.is_valid():
+            try:
+                services.contact_update(membership=membership, contact=contact,
+                                        **form.contact_fields())
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("The contact is saved."))
+                return redirect("contacts:detail", pk=contact.pk)
+    else:
+        form = ContactForm.for_contact(contact)
+    context = _page_context(request, contact)
+    context.update({"form": form, "refusal": refusal})
+    return render(request, "contacts/edit.html", context)
+
+
+@login_required
+@require_POST
+def sign(request: KeyworkRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk, write=True)
+    membership = _acting(request)
+    try:
+        services.contact_sign(membership=membership, contact=contact)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The note is signed. From now on it can only be "
+                                    "corrected by an addendum."))
+    return _back(request, contact)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def addendum(request: KeyworkRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk, write=True)
+    membership = _acting(request)
+    form = AddendumForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addendum_add(membership=membership, contact=contact,
+                                  text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The addendum is added."))
+            return redirect("contacts:detail", pk=contact.pk)
+    context = _page_context(request, contact)
+    context["form"] = form
+    return render(request, "contacts/addendum.html", context)

@@ -1,0 +1,256 @@
+"""The keyworker relationship: proposal, introduction, activation, ending, closing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from keywork.clients.selectors import get_episode_for_user, history_entries, may_write_client
+from keywork.clients.views import KeyworkRequest, add_service_error, shown_count
+from keywork.contacts.selectors import TIMELINE_STEP, timeline_for_relationship
+from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.organisations.models import Membership, Role
+from keywork.relationships import services
+from keywork.relationships.forms import (
+    ActivateForm,
+    CloseForm,
+    DeputyForm,
+    EndingForm,
+    IntroductionForm,
+    ProposeForm,
+)
+from keywork.relationships.models import OPEN_STATUSES, Introduction, Relationship, Status
+from keywork.relationships.selectors import (
+    allocation_candidates,
+    get_relationship_for_user,
+    may_write_relationship,
+    relationships_of_client,
+)
+
+
+def _relationship(request: KeyworkRequest, pk: int, *, write: bool = False) -> Relationship:
+    try:
+        rel = get_relationship_for_user(user=request.user, pk=pk, write=write)
+        if write and request.method == "GET":
+            # The form shows the record: the read is recorded like any other.
+            rel = get_relationship_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return rel
+
+
+def _acting(request: KeyworkRequest) -> Membership:
+    if request.membership is None:
+        raise Http404
+    return request.membership
+
+
+def _supervisor(request: KeyworkRequest) -> Membership:
+    membership = _acting(request)
+    if membership.role != Role.SUPERVISOR:
+        raise Http404
+    return membership
+
+
+def missing_introduction_items(intro: Introduction | None) -> list[str]:
+    """What a complete introduction still lacks, in words for the page."""
+    labels = {
+        "explained_role": _("the worker's role"),
+        "explained_purpose": _("the purpose of contact"),
+        "explained_powers": _("the worker's powers, legal ones included"),
+        "explained_confidentiality": _("the limits of confidentiality"),
+    }
+    if intro is None:
+        return [*labels.values(), _("what the client understood")]
+    missing = [str(label) for name, label in labels.items() if not getattr(intro, name)]
+    if not intro.client_understanding.strip():
+        missing.append(_("what the client understood"))
+    return missing
+
+
+def _done(request: KeyworkRequest, rel: Relationship, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("relationships:detail", pk=rel.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: KeyworkRequest, pk: int) -> HttpResponse:
+    try:
+        episode = get_episode_for_user(user=request.user, pk=pk, write=True)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    membership = _supervisor(request)
+    candidates = allocation_candidates(organisation=membership.organisation, unit=episode.unit)
+    earlier = [r for r in relationships_of_client(episode.client) if r.episode_id == episode.pk]
+    current = next((r for r in earlier if r.status in (Status.PROPOSED, Status.ACTIVE)), None)
+    form = ProposeForm(request.POST if request.method == "POST" else None,
+                       candidates=candidates,
+                       initial={} if earlier else {"start_reason": "first_allocation"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rel = services.relationship_propose(
+                membership=membership, episode=episode, keyworker_id=data["keyworker"],
+                deputy_id=data["deputy"], start_reason=data["start_reason"],
+                start_note=data["start_note"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, rel, _("The keyworker is proposed. The introduction comes "
+                                         "next."))
+    return render(request, "relationships/propose.html", {
+        "episode": episode, "client": episode.client, "form": form, "current": current})
+
+
+@login_required
+@require_GET
+def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk)
+    limit = shown_count(request)
+    contacts, has_more = timeline_for_relationship(rel, limit=limit)
+    url = reverse("relationships:detail", kwargs={"pk": rel.pk})
+    membership = request.membership
+    timeline = {
+        "contacts": contacts, "has_more": has_more,
+        "more_url": f"{url}?shown={limit + TIMELINE_STEP}#timeline",
+        "more_hx_url": f"{url}?shown={limit + TIMELINE_STEP}",
+        "can_write": may_write_client(membership, rel.client),
+        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
+        "return_to": url,
+    }
+    if request.htmx and request.htmx.target == "timeline":
+        return render(request, "contacts/fragments.html#timeline", timeline)
+    intro = getattr(rel, "introduction", None)
+    entries = history_entries(rel, what=_("Relationship"))
+    if intro is not None:
+        entries += history_entries(intro, what=_("Introduction"))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return render(request, "relationships/detail.html", {
+        "rel": rel, "client": rel.client, "introduction": intro, "entries": entries,
+        "can_write_rel": may_write_relationship(membership, rel),
+        "supervises": membership is not None and membership.role == Role.SUPERVISOR
+        and timeline["can_write"],
+        **timeline,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def introduction(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk, write=True)
+    membership = _acting(request)
+    existing = getattr(rel, "introduction", None)
+    form = IntroductionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.introduction_record(membership=membership, relationship=rel,
+                                         **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            message = _("The introduction is recorded.")
+            if rel.status == Status.PROPOSED:
+                messages.success(request, message)
+                return redirect("relationships:activate", pk=rel.pk)
+            return _done(request, rel, message)
+    return render(request, "relationships/introduction.html", {
+        "rel": rel, "client": rel.client, "basis": rel.episode.legal_basis, "form": form,
+        "existing": existing, "is_open": rel.status in OPEN_STATUSES})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activate(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk, write=True)
+    membership = _acting(request)
+    intro = getattr(rel, "introduction", None)
+    complete = intro is not None and intro.is_complete
+    form = ActivateForm(request.POST if request.method == "POST" else None)
+    refused = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_activate(
+                membership=membership, relationship=rel,
+                waiver="" if complete else form.cleaned_data["waiver"])
+        except ApplicationError as exc:
+            if exc.field == "waiver":
+                add_service_error(form, exc)
+            else:
+                refused = exc.message
+        else:
+            return _done(request, rel, _("The relationship is active."))
+    return render(request, "relationships/activate.html", {
+        "rel": rel, "client": rel.client, "form": form, "introduction": intro,
+        "complete": complete, "missing": missing_introduction_items(intro),
+        "is_supervisor": membership.role == Role.SUPERVISOR, "refused": refused})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ending(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk, write=True)
+    membership = _acting(request)
+    form = EndingForm(request.POST if request.method == "POST" else None)
+    can_end = rel.status in (Status.PROPOSED, Status.ACTIVE)
+    if request.method == "POST" and can_end and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.relationship_start_ending(
+                membership=membership, relationship=rel, end_reason=data["end_reason"],
+                ending_from=data["ending_from"], note=data["note"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, rel, _("The ending has started."))
+    return render(request, "relationships/ending.html",
+                  {"rel": rel, "client": rel.client, "form": form, "can_end": can_end})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk, write=True)
+    membership = _acting(request)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    can_close = rel.status == Status.ENDING
+    if request.method == "POST" and can_close and form.is_valid():
+        try:
+            services.relationship_close(membership=membership, relationship=rel,
+                                        note=form.cleaned_data["note"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, rel, _("The relationship is closed."))
+    return render(request, "relationships/close.html",
+                  {"rel": rel, "client": rel.client, "form": form, "can_close": can_close})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deputy(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = _relationship(request, pk, write=True)
+    membership = _supervisor(request)
+    candidates = [c for c in allocation_candidates(organisation=membership.organisation,
+                                                   unit=rel.episode.unit)
+                  if c.user_id != rel.keyworker_id]
+    is_open = rel.status in OPEN_STATUSES
+    if request.method == "POST":
+        form = DeputyForm(request.POST, candidates=candidates)
+        if is_open and form.is_valid():
+            try:
+                services.relationship_set_deputy(membership=membership, relationship=rel,
+                                                 deputy_id=form.cleaned_data["deputy"])
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                return _done(request, rel, _("The deputy is changed."))
+    else:
+        form = DeputyForm(candidates=candidates, initial={"deputy": rel.deputy_id or ""})
+    return render(request, "relationships/deputy.html",
+                  {"rel": rel, "client": rel.client, "form": form, "is_open": is_open})
