@@ -1,0 +1,1 @@
+"""Benchmarks that print JSON (`make bench` runs `python -m bench.run`)."""

@@ -1,0 +1,114 @@
+"""Keywork's benchmarks: `python -m bench.run` prints ONE JSON object on stdout.
+
+Each measurement is a function registered with `@measurement("name")`; it takes the
+options and returns a flat dict of figures (a figure's goal sits next to it as
+`<figure>_goal`). Progress goes to stderr.
+
+    python -m bench.run                      # everything, full size
+    python -m bench.run --only engine        # one measurement (repeatable)
+    python -m bench.run --scale 0.01         # a quick smoke run at 1% of the size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Options:
+    scale: float = 1.0
+    seed: int = 1
+    repeat: int = 1
+
+
+Measurement = Callable[[Options], dict[str, Any]]
+MEASUREMENTS: dict[str, Measurement] = {}
+
+
+def measurement(name: str) -> Callable[[Measurement], Measurement]:
+    def register(fn: Measurement) -> Measurement:
+        MEASUREMENTS[name] = fn
+        return fn
+
+    return register
+
+
+@measurement("engine")
+def engine(opts: Options) -> dict[str, Any]:
+    """Bulk evaluation of the signal engine against a single-pass aggregate floor."""
+    from bench.proc import run_child
+
+    result = run_child("bench.engine", "--scale", str(opts.scale), "--seed", str(opts.seed),
+                       "--repeat", str(opts.repeat))
+    result["engine_goals_met"] = (
+        result["engine_bulk_seconds"] < result["engine_bulk_seconds_goal"]
+        and result["engine_ratio"] <= result["engine_ratio_goal"]
+        and result["engine_peak_rss_mb"] < result["engine_peak_rss_mb_goal"]
+    )
+    return result
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "numpy": _version("numpy"),
+        "polars": _version("polars"),
+        "duckdb": _version("duckdb"),
+        "cpu_count": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
+def run_measurements(names: list[str], opts: Options) -> dict[str, Any]:
+    unknown = sorted(set(names) - set(MEASUREMENTS))
+    if unknown:
+        raise SystemExit(f"unknown measurement(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(MEASUREMENTS)}")
+    out: dict[str, Any] = {"scale": opts.scale, **environment()}
+    out["load_average_before"] = round(os.getloadavg()[0], 2)
+    for name in names:
+        print(f"[bench] {name} …", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        out.update(MEASUREMENTS[name](opts))
+        print(f"[bench] {name} done in {time.perf_counter() - t:.1f} s", file=sys.stderr,
+              flush=True)
+    out["load_average_after"] = round(os.getloadavg()[0], 2)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help=f"run only this measurement ({', '.join(MEASUREMENTS)})")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="size relative to the full benchmark (e.g. 0.01)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="timed runs per measurement; the fastest is reported")
+    args = parser.parse_args(argv)
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    names = args.only or list(MEASUREMENTS)
+    opts = Options(scale=args.scale, seed=args.seed, repeat=max(args.repeat, 1))
+    print(json.dumps(run_measurements(names, opts), indent=2))
+
+
+if __name__ == "__main__":
+    main()
