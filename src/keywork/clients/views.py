@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from keywork.clients import services
 from keywork.clients.forms import (
@@ -35,20 +34,14 @@ from keywork.clients.selectors import (
 from keywork.contacts.forms import ContactForm
 from keywork.contacts.selectors import TIMELINE_MAX, TIMELINE_STEP, timeline_for_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.organisations.models import Membership, Role
+from keywork.core.http import KeyworkRequest
+from keywork.organisations.models import Role
 from keywork.relationships.models import Status
 from keywork.relationships.selectors import (
     current_relationship,
     may_write_relationship,
     relationships_of_client,
 )
-
-
-class KeyworkRequest(HttpRequest):
-    """The request as the middleware leaves it: who acts, and the HTMX details."""
-
-    membership: Membership | None
-    htmx: HtmxDetails
 
 
 def add_service_error(form: BaseForm, exc: ApplicationError) -> None:

@@ -10,18 +10,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractYear
-from django.utils import timezone
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
+from keywork.checkins.models import CheckinResponse, Rater, SharingChoice, Visibility
+from keywork.checkins.selectors import policy_of, visibility_rank
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import audit_list
 from keywork.contacts.models import Contact, Initiator, Kind
 from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
+from keywork.organisations.selectors import unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.relationships.selectors import caseload_for_worker
+from keywork.signals import text
+from keywork.signals.charts import HEIGHT, PAD_B, PAD_L, PAD_R, PAD_T, WIDTH, Chart, Line
+from keywork.signals.models import Alert, Pattern, RelationshipState
+from keywork.signals.selectors import AlertView, describe
 
 
 def _last_attended_contact(**match: Any) -> Subquery:
@@ -48,6 +69,71 @@ def _names(user_ids: Iterable[int | None]) -> dict[int, str]:
     }
 
 
+# --- What a person may see of many relationships at once --------------------------------
+
+_SHOWN = {Visibility.SCORES: "all", Visibility.PATTERN: "pattern"}
+
+
+def checkins_shown_bulk(membership: Membership, relationships: Iterable[Relationship]
+                        ) -> dict[int, str | None]:
+    """``checkins.selectors.client_checkins_shown`` for many relationships in at most three
+    queries (the organisation's policy once, the clients' sharing choices in one go, the
+    viewer's units), whatever their number.
+
+    The rule is the same: the keyworker and the deputy see the lesser of the policy and the
+    client's own choice (nothing < pattern < scores): "all" for scores, "pattern", or None
+    for nothing. A supervisor of the relationship's unit who is not its worker sees "all";
+    anyone else None. Relationships that the viewer does not work need ``episode`` loaded.
+    """
+    rels = list(relationships)
+    user_id = membership.user_id
+    worked = {r.pk for r in rels if user_id in (r.keyworker_id, r.deputy_id)}
+    chosen: dict[int, str] = {}
+    allowed = Visibility.NOTHING
+    if worked:
+        allowed = Visibility(policy_of(membership.organisation).keyworker_visibility)
+        chosen = dict(SharingChoice.objects.filter(
+            organisation_id=membership.organisation_id, relationship_id__in=worked)
+            .values_list("relationship_id", "visibility"))
+    units: set[int] = set()
+    if membership.role == Role.SUPERVISOR and len(worked) < len(rels):
+        units = set(unit_ids(membership))
+    shown: dict[int, str | None] = {}
+    for rel in rels:
+        if rel.pk in worked:
+            choice = chosen.get(rel.pk)
+            visibility = allowed if choice is None else min(
+                allowed, Visibility(choice), key=visibility_rank)
+            shown[rel.pk] = _SHOWN.get(visibility)
+        else:
+            shown[rel.pk] = "all" if rel.episode.unit_id in units else None
+    return shown
+
+
+def alert_shown(membership: Membership, code: str, checkins_shown: str | None) -> bool:
+    """``signals.selectors.alert_visible`` without a query: alerts that reveal the client's
+    ratings follow what the viewer sees of the client's check-ins (a supervisor of the unit
+    sees them all, unless they key-work this client themselves)."""
+    if code not in text.FROM_CLIENT_RATINGS:
+        return True
+    return checkins_shown is not None
+
+
+ALERT_PRIORITY = ("client_drop", "client_low", "gap_widening", "worker_low_early",
+                  "no_contact", "client_initiated_only", "no_checkin", "client_ceiling")
+"""The order in which alerts call for action, most pressing first. The client's own view
+falling or low comes first (it is the rating most closely tied to staying in treatment),
+then a worker who sees the relationship better than the client, an early low rating by the
+worker, the worker's absence, and last the gaps in the record. Codes not listed come after."""
+
+
+def alert_importance(alert: Alert) -> tuple[int, int, dt.datetime, int]:
+    """Sort key: open before acknowledged, then ``ALERT_PRIORITY``, then the oldest."""
+    rank = (ALERT_PRIORITY.index(alert.code) if alert.code in ALERT_PRIORITY
+            else len(ALERT_PRIORITY))
+    return (int(alert.status != Alert.Status.OPEN), rank, alert.raised_at, alert.pk)
+
+
 # --- Keyworker: my caseload -----------------------------------------------------------------
 
 
@@ -55,6 +141,25 @@ class IntroState:
     DONE = "done"
     INCOMPLETE = "incomplete"
     MISSING = "missing"
+
+
+CHECKIN_DAYS = 28
+"""A relationship without a client check-in for this many days is offered one: about a
+month, the window the signal engine reads recent check-ins over."""
+
+
+class NextKind:
+    ALERT = "alert"
+    INTRODUCTION = "introduction"
+    CONTACT = "contact"
+    CHECKIN = "checkin"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    kind: str  # NextKind
+    text: str
+    alert: Alert | None = None
 
 
 @dataclass
@@ -66,6 +171,11 @@ class CaseloadRow:
     overdue: bool
     intro: str
     waived: bool
+    shown: str | None = None  # what the worker sees of the client's check-ins
+    state: RelationshipState | None = None  # only when ``shown``
+    alerts: list[AlertView] = field(default_factory=list)
+    last_client_checkin: dt.datetime | None = None
+    next_step: NextStep | None = None
 
     @property
     def client(self) -> Client:
@@ -80,23 +190,63 @@ class CaseloadRow:
         return self.intro == IntroState.MISSING
 
     @property
+    def open_alerts(self) -> int:
+        return sum(1 for a in self.alerts if a.alert.status == Alert.Status.OPEN)
+
+    @property
     def attention(self) -> int:
-        return int(self.overdue) + int(self.intro != IntroState.DONE)
+        return int(self.overdue) + int(self.intro != IntroState.DONE) + int(self.open_alerts > 0)
+
+
+def next_step(row: CaseloadRow, now: dt.datetime) -> NextStep:
+    """What to do next with one relationship: the suggested step of its most important
+    visible alert; otherwise record the introduction, make contact when it is overdue,
+    offer a check-in when the client has not given one for ``CHECKIN_DAYS`` days, and
+    otherwise keep in contact."""
+    if row.alerts:
+        first = row.alerts[0]
+        if first.next_step:
+            return NextStep(NextKind.ALERT, first.next_step, first.alert)
+    if row.intro != IntroState.DONE:
+        return NextStep(NextKind.INTRODUCTION, _("Record the introduction"))
+    if row.overdue:
+        return NextStep(NextKind.CONTACT, _("Log a contact"))
+    recent = now - dt.timedelta(days=CHECKIN_DAYS)
+    if row.relationship.status != Status.PROPOSED and (
+            row.last_client_checkin is None or row.last_client_checkin < recent):
+        return NextStep(NextKind.CHECKIN, _("Offer a check-in"))
+    return NextStep(NextKind.CONTACT, _("Log a contact"))
 
 
 def caseload(membership: Membership, *, today: dt.date | None = None) -> list[CaseloadRow]:
-    """The open relationships this person key-works or covers, what needs attention first.
+    """The open relationships this person key-works or covers, what needs attention first,
+    each with its pattern (where the client shares it), its open alerts and a next step.
 
-    One query: the last attended contact is a subquery, the introduction a join.
+    A fixed number of queries for any caseload: the relationships with their last attended
+    contact and last client check-in (subqueries), introduction and signal state (joins);
+    the policy and the sharing choices; the open alerts.
     """
-    today = today or timezone.localdate()
+    now = timezone.now()
+    today = today or timezone.localdate(now)
     gap = membership.organisation.contact_gap_days
-    rels = (
+    last_checkin = Subquery(
+        CheckinResponse.objects.filter(relationship=OuterRef("pk"), rater=Rater.CLIENT)
+        .order_by("-submitted_at").values("submitted_at")[:1])
+    rels = list(
         caseload_for_worker(membership.user)
         .filter(status__in=OPEN_STATUSES)
-        .select_related("introduction")
-        .annotate(last_contact=_last_attended_contact(relationship=OuterRef("pk")))
+        .select_related("introduction", "signal_state")
+        .annotate(last_contact=_last_attended_contact(relationship=OuterRef("pk")),
+                  last_client_checkin=last_checkin)
     )
+    shown = checkins_shown_bulk(membership, rels)
+    alerts: dict[int, list[Alert]] = defaultdict(list)
+    if rels:
+        for alert in (Alert.objects.filter(organisation_id=membership.organisation_id,
+                                           relationship_id__in=[r.pk for r in rels])
+                      .exclude(status=Alert.Status.RESOLVED)):
+            if alert_shown(membership, alert.code, shown[alert.relationship_id]):
+                alerts[alert.relationship_id].append(alert)
     rows = []
     for rel in rels:
         last = rel.last_contact
@@ -105,7 +255,9 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
         intro = getattr(rel, "introduction", None)
         state = (IntroState.MISSING if intro is None
                  else IntroState.DONE if intro.is_complete else IntroState.INCOMPLETE)
-        rows.append(CaseloadRow(
+        for alert in alerts[rel.pk]:
+            alert.relationship = rel  # describe() and the page need no further query
+        row = CaseloadRow(
             relationship=rel,
             is_deputy=rel.deputy_id == membership.user.pk,
             last_contact=last,
@@ -113,13 +265,18 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
             overdue=(days > gap) if days is not None else since_start > gap,
             intro=state,
             waived=bool(rel.introduction_waiver),
-        ))
+            shown=shown[rel.pk],
+            state=getattr(rel, "signal_state", None) if shown[rel.pk] else None,
+            alerts=[describe(a) for a in sorted(alerts[rel.pk], key=alert_importance)],
+            last_client_checkin=rel.last_client_checkin,
+        )
+        row.next_step = next_step(row, now)
+        rows.append(row)
     never = 10**6
     rows.sort(key=lambda r: (-r.attention, -(r.days_since if r.days_since is not None
                                              else never), r.client.display_name))
     audit_list(user=membership.user, what="caseload", clients=[r.client.pk for r in rows])
     return rows
-
 
 # --- Supervisor: the units I am responsible for ------------------------------------------
 
@@ -165,10 +322,12 @@ class UnitOverview:
 
 
 def supervisor_overview(membership: Membership, *, days: int,
-                        today: dt.date | None = None) -> list[UnitOverview]:
+                        today: dt.date | None = None, audit: bool = True
+                        ) -> list[UnitOverview]:
     """Per unit the supervisor is responsible for: open episodes, caseloads, relationships
     without an introduction, clients without contact for ``days`` days, proposals waiting
-    and personal-device contacts to review. Seven queries, whatever the size."""
+    and personal-device contacts to review. Seven queries, whatever the size. With
+    ``audit=False`` the caller audits the clients shown (``overview_clients``)."""
     today = today or timezone.localdate()
     org = membership.organisation
     units = list(membership.units.filter(organisation=org).order_by("name"))
@@ -241,11 +400,253 @@ def supervisor_overview(membership: Membership, *, days: int,
                     .order_by("-occurred_at")):
         out[contact.relationship.episode.unit_id].for_review.append(contact)
 
-    shown = {r.client.pk for o in out.values() for r in o.no_contact}
-    shown |= {r.client_id for o in out.values() for r in o.without_introduction + o.proposed}
-    shown |= {c.client_id for o in out.values() for c in o.for_review}
+    overviews = [out[u.pk] for u in units]
+    if audit:
+        audit_list(user=membership.user, what="supervisor overview",
+                   clients=sorted(overview_clients(overviews)))
+    return overviews
+
+
+def overview_clients(overviews: list[UnitOverview]) -> set[int]:
+    """The clients an overview names."""
+    shown = {r.client.pk for o in overviews for r in o.no_contact}
+    shown |= {r.client_id for o in overviews for r in o.without_introduction + o.proposed}
+    shown |= {c.client_id for o in overviews for c in o.for_review}
+    return shown
+
+
+# --- Supervisor: patterns by worker, the alert queue, changed patterns -------------------
+
+PATTERN_ORDER = (Pattern.FRIENDLY, Pattern.POLITE, Pattern.AMBIVALENT, Pattern.UNKNOWN)
+"""The patterns in the order the pages show them. A relationship the engine has not
+evaluated yet counts as "not enough check-ins yet"."""
+
+EVALUATED_STATUSES = (Status.ACTIVE, Status.ENDING)
+CHANGED_DAYS = 30
+"""Pattern changes newer than this many days are listed for the supervisor."""
+
+PRIVATE = "private"
+QUEUE_STATUSES = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar on a 0–100 axis."""
+
+    kind: str
+    x: float
+    width: float
+
+
+def stack(parts: Iterable[tuple[str, int]], top: int) -> list[Segment]:
+    """The parts of a stacked bar, scaled so that ``top`` fills the row."""
+    out, x = [], 0.0
+    for kind, n in parts:
+        width = round(100 * n / top, 1) if top else 0.0
+        if width:
+            out.append(Segment(kind, x, width))
+        x = round(x + width, 1)
+    return out
+
+
+def _pattern(code: str | None) -> str:
+    return code or Pattern.UNKNOWN.value
+
+
+@dataclass
+class WorkerPatterns:
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    private: int = 0
+    bar: list[Segment] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.counts.get(p.value, 0) for p in PATTERN_ORDER]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) + self.private
+
+
+@dataclass
+class PatternsByWorker:
+    rows: list[WorkerPatterns]
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [(p.value, str(p.label)) for p in PATTERN_ORDER]
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(r.cells[i] for r in self.rows) for i in range(len(PATTERN_ORDER))]
+
+    @property
+    def private(self) -> int:
+        return sum(r.private for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+
+def _private_relationships(membership: Membership, ids: list[int]) -> set[int]:
+    """Relationships in the units that this supervisor works as keyworker or deputy and
+    whose client keeps their check-ins private from their worker: the client's choice
+    applies to the supervisor too, so their pattern is not shown."""
+    user_id = membership.user_id
+    own = list(Relationship.objects.filter(
+        organisation_id=membership.organisation_id, status__in=EVALUATED_STATUSES,
+        episode__unit_id__in=ids).filter(Q(keyworker_id=user_id) | Q(deputy_id=user_id))
+        .only("pk", "keyworker_id", "deputy_id"))
+    shown = checkins_shown_bulk(membership, own)
+    return {pk for pk, value in shown.items() if value is None}
+
+
+def patterns_by_worker(membership: Membership, ids: list[int], private: set[int]
+                       ) -> PatternsByWorker:
+    """Active and ending relationships in the units, counted by keyworker and pattern.
+    Relationships in ``private`` are counted apart, without their pattern. Three queries."""
+    rels = Relationship.objects.filter(organisation_id=membership.organisation_id,
+                                       status__in=EVALUATED_STATUSES, episode__unit_id__in=ids)
+    rows: dict[int, WorkerPatterns] = {}
+    for row in (rels.exclude(pk__in=private).values("keyworker_id", "signal_state__pattern")
+                .annotate(n=Count("id")).order_by()):
+        worker = rows.setdefault(row["keyworker_id"], WorkerPatterns(name=""))
+        key = _pattern(row["signal_state__pattern"])
+        worker.counts[key] = worker.counts.get(key, 0) + row["n"]
+    if private:
+        for row in (rels.filter(pk__in=private).values("keyworker_id")
+                    .annotate(n=Count("id")).order_by()):
+            rows.setdefault(row["keyworker_id"], WorkerPatterns(name="")).private += row["n"]
+    names = _names(rows)
+    for user_id, worker in rows.items():
+        worker.name = names.get(user_id, "?")
+    top = max((w.total for w in rows.values()), default=0)
+    for worker in rows.values():
+        worker.bar = stack([(p.value, worker.counts.get(p.value, 0)) for p in PATTERN_ORDER]
+                           + [(PRIVATE, worker.private)], top)
+    return PatternsByWorker(rows=sorted(rows.values(), key=lambda w: (-w.total, w.name)))
+
+
+@dataclass
+class QueueRow:
+    view: AlertView
+    client: str
+    worker: str
+    age_days: int
+
+    @property
+    def alert(self) -> Alert:
+        return self.view.alert
+
+
+def alert_queue(membership: Membership, ids: list[int], *, status: str = "", code: str = "",
+                today: dt.date | None = None) -> tuple[list[QueueRow], int]:
+    """Open and acknowledged alerts of relationships in the units, open ones first and the
+    oldest first within each; filtered by ``status`` and ``code`` when given. At most
+    ``QUEUE_LIMIT`` rows, and how many there are in all. A supervisor sees every alert
+    (``signals.selectors.alert_visible``); nobody else is given this queue."""
+    if membership.role != Role.SUPERVISOR:
+        return [], 0
+    today = today or timezone.localdate()
+    qs = Alert.objects.filter(organisation_id=membership.organisation_id,
+                              relationship__episode__unit_id__in=ids,
+                              status__in=QUEUE_STATUSES)
+    if status:
+        qs = qs.filter(status=status)
+    if code:
+        qs = qs.filter(code=code)
+    first_open = Case(When(status=Alert.Status.OPEN, then=Value(0)), default=Value(1),
+                      output_field=IntegerField())
+    alerts = list(qs.select_related("relationship__client", "relationship__keyworker")
+                  .order_by(first_open, "raised_at", "id")[:QUEUE_LIMIT + 1])
+    total = len(alerts) if len(alerts) <= QUEUE_LIMIT else qs.count()
+    rows = []
+    for alert in alerts[:QUEUE_LIMIT]:
+        rel = alert.relationship
+        rows.append(QueueRow(
+            view=describe(alert), client=rel.client.display_name,
+            worker=rel.keyworker.get_full_name() or rel.keyworker.get_username(),
+            age_days=_days_since(alert.raised_at, today) or 0))
+    return rows, total
+
+
+@dataclass
+class PatternChange:
+    relationship: Relationship
+    previous: str
+    previous_label: str
+    pattern: str
+    label: str
+    since: dt.datetime
+    worker: str
+
+
+def changed_patterns(membership: Membership, ids: list[int], private: set[int], *,
+                     days: int = CHANGED_DAYS, now: dt.datetime | None = None
+                     ) -> list[PatternChange]:
+    """Active and ending relationships in the units whose pattern changed in the last
+    ``days`` days, newest change first. One query."""
+    now = now or timezone.now()
+    labels = dict(Pattern.choices)
+    states = (RelationshipState.objects.filter(
+        organisation_id=membership.organisation_id,
+        relationship__status__in=EVALUATED_STATUSES, relationship__episode__unit_id__in=ids,
+        pattern_since__gte=now - dt.timedelta(days=days))
+        .exclude(previous_pattern="").exclude(relationship_id__in=private)
+        .select_related("relationship__client", "relationship__keyworker")
+        .order_by("-pattern_since", "-id"))
+    out = []
+    for state in states:
+        rel = state.relationship
+        assert state.pattern_since is not None
+        out.append(PatternChange(
+            relationship=rel, previous=state.previous_pattern,
+            previous_label=str(labels.get(state.previous_pattern, state.previous_pattern)),
+            pattern=state.pattern, label=str(labels.get(state.pattern, state.pattern)),
+            since=state.pattern_since,
+            worker=rel.keyworker.get_full_name() or rel.keyworker.get_username()))
+    return out
+
+
+SUPERVISOR_PARTS = frozenset({"units", "patterns", "queue", "changes"})
+
+
+@dataclass
+class SupervisorPage:
+    units: list[UnitOverview] = field(default_factory=list)
+    patterns: PatternsByWorker | None = None
+    queue: list[QueueRow] = field(default_factory=list)
+    queue_total: int = 0
+    changes: list[PatternChange] = field(default_factory=list)
+
+
+def supervisor_page(membership: Membership, *, days: int, alert_status: str = "",
+                    alert_code: str = "", parts: frozenset[str] = SUPERVISOR_PARTS,
+                    today: dt.date | None = None) -> SupervisorPage:
+    """The parts of the supervisor's page that are asked for, audited as one list naming
+    every client shown. A fixed number of queries, whatever the size of the units."""
+    page = SupervisorPage()
+    ids = list(membership.units.filter(organisation_id=membership.organisation_id)
+               .values_list("pk", flat=True))
+    if "units" in parts:
+        page.units = supervisor_overview(membership, days=days, today=today, audit=False)
+    if ids and parts & {"patterns", "changes"}:
+        private = _private_relationships(membership, ids)
+        if "patterns" in parts:
+            page.patterns = patterns_by_worker(membership, ids, private)
+        if "changes" in parts:
+            page.changes = changed_patterns(membership, ids, private)
+    if ids and "queue" in parts:
+        page.queue, page.queue_total = alert_queue(membership, ids, status=alert_status,
+                                                   code=alert_code, today=today)
+    shown = overview_clients(page.units)
+    shown |= {row.alert.client_id for row in page.queue}
+    shown |= {change.relationship.client_id for change in page.changes}
     audit_list(user=membership.user, what="supervisor overview", clients=sorted(shown))
-    return [out[u.pk] for u in units]
+    return page
 
 
 # --- Manager: figures only, no names ------------------------------------------------------
@@ -257,6 +658,7 @@ class Bar:
     value: float
     percent: float = 0.0
     coerced: bool = False
+    kind: str = ""  # a pattern code: the bar takes the pattern's colour
 
 
 def scale(bars: list[Bar]) -> list[Bar]:
@@ -338,6 +740,214 @@ class Outcomes:
 
 
 @dataclass
+class PatternShare:
+    code: str
+    label: str
+    n: int
+    share: int | None  # per cent of the active relationships
+
+
+def pattern_distribution(organisation: Organisation) -> list[PatternShare]:
+    """Active relationships by pattern, with shares. One grouped query."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in (Relationship.objects.filter(organisation=organisation, status=Status.ACTIVE)
+                .values("signal_state__pattern").annotate(n=Count("id")).order_by()):
+        counts[_pattern(row["signal_state__pattern"])] += row["n"]
+    total = sum(counts.values())
+    return [PatternShare(code=p.value, label=str(p.label), n=counts[p.value],
+                         share=round(100 * counts[p.value] / total) if total else None)
+            for p in PATTERN_ORDER]
+
+
+@dataclass
+class Completion:
+    unit: str
+    relationships: int
+    with_client: int
+    with_worker: int
+
+    @property
+    def client_share(self) -> int | None:
+        return round(100 * self.with_client / self.relationships) if self.relationships else None
+
+    @property
+    def worker_share(self) -> int | None:
+        return round(100 * self.with_worker / self.relationships) if self.relationships else None
+
+
+def checkin_completion(organisation: Organisation, *, now: dt.datetime
+                       ) -> tuple[list[Completion], Completion]:
+    """Per unit and in all: active relationships, and how many had a client check-in and a
+    keyworker check-in in the last ``CHECKIN_DAYS`` days. Two queries."""
+    since = now - dt.timedelta(days=CHECKIN_DAYS)
+    recent = Q(checkins__submitted_at__gte=since, checkins__submitted_at__lte=now)
+    by_unit = {
+        r["episode__unit_id"]: r for r in
+        Relationship.objects.filter(organisation=organisation, status=Status.ACTIVE)
+        .values("episode__unit_id").annotate(
+            n=Count("id", distinct=True),
+            client=Count("id", distinct=True, filter=recent & Q(checkins__rater=Rater.CLIENT)),
+            worker=Count("id", distinct=True,
+                         filter=recent & Q(checkins__rater=Rater.KEYWORKER)),
+        ).order_by()
+    }
+    rows = []
+    for unit in Unit.objects.filter(organisation=organisation).order_by("name"):
+        r = by_unit.get(unit.pk, {})
+        rows.append(Completion(unit=unit.name, relationships=r.get("n", 0),
+                               with_client=r.get("client", 0), with_worker=r.get("worker", 0)))
+    total = Completion(unit=_("All units"), relationships=sum(c.relationships for c in rows),
+                       with_client=sum(c.with_client for c in rows),
+                       with_worker=sum(c.with_worker for c in rows))
+    return rows, total
+
+
+TREND_MONTHS = 12
+
+
+@dataclass
+class MonthMean:
+    month: dt.date
+    client: float | None = None
+    client_n: int = 0
+    worker: float | None = None
+    worker_n: int = 0
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def rating_trends(organisation: Organisation, *, now: dt.datetime) -> list[MonthMean]:
+    """The monthly mean of the client's and of the keyworker's overall rating over the last
+    ``TREND_MONTHS`` months, this month included. One grouped query."""
+    first = _month_start(timezone.localdate(now), TREND_MONTHS - 1)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    months = {_month_start(first, -i): MonthMean(month=_month_start(first, -i))
+              for i in range(TREND_MONTHS)}
+    for row in (CheckinResponse.objects.filter(
+            organisation=organisation, rater__in=(Rater.CLIENT, Rater.KEYWORKER),
+            overall__isnull=False, submitted_at__gte=start, submitted_at__lte=now)
+            .annotate(month=TruncMonth("submitted_at")).values("month", "rater")
+            .annotate(mean=Avg("overall"), n=Count("id")).order_by()):
+        month = row["month"]
+        day = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
+        cell = months.get(day)
+        if cell is None:
+            continue
+        mean = round(float(row["mean"]), 1)
+        if row["rater"] == Rater.CLIENT:
+            cell.client, cell.client_n = mean, row["n"]
+        else:
+            cell.worker, cell.worker_n = mean, row["n"]
+    return [months[k] for k in sorted(months)]
+
+
+def month_chart(months: list[MonthMean]) -> Chart | None:
+    """The two monthly means as a line chart on a 0–100 axis, one step per month (the same
+    geometry as the dyad charts, so ``signals/_chart.html`` draws it)."""
+    if not any(m.client is not None or m.worker is not None for m in months):
+        return None
+    step = (WIDTH - PAD_L - PAD_R) / max(len(months) - 1, 1)
+
+    def y(value: float) -> float:
+        return round(PAD_T + (100 - value) * (HEIGHT - PAD_T - PAD_B) / 100, 1)
+
+    def line(values: list[float | None]) -> Line:
+        dots = [(round(PAD_L + i * step, 1), y(v),
+                 f"{dateformat.format(months[i].month, 'M Y')}: {v:.0f}",
+                 round(PAD_L + i * step - 3, 1), round(y(v) - 3, 1))
+                for i, v in enumerate(values) if v is not None]
+        return Line(points=" ".join(f"{d[0]},{d[1]}" for d in dots), dots=dots)
+
+    ticks = [(round(PAD_L + i * step, 1), dateformat.format(m.month, "M"))
+             for i, m in enumerate(months) if i % 3 == 0 or i == len(months) - 1]
+    return Chart(WIDTH, HEIGHT, line([m.client for m in months]),
+                 line([m.worker for m in months]), [(y(v), v) for v in (0, 50, 100)], ticks)
+
+
+QUALITY_LOW_BELOW = 50.0
+"""A client's mean overall rating below this is a low-rated relationship: more bad than
+good on a 0–100 scale whose middle is 50 (the signal engine's ``low_below``)."""
+
+QUALITY_HIGH_AT_LEAST = 70.0
+"""A mean of at least this is a high-rated relationship, "7 of 10" on every side (the
+signal engine's ``warm_at_least``). Between the two is middling."""
+
+MIN_CELL = 5
+"""A completion rate is shown only when at least this many episodes stand behind it: fewer
+say little, and a small cell could point to a person."""
+
+QUALITY_BANDS = (
+    ("low", gettext_lazy("Low (below 50)")),
+    ("middling", gettext_lazy("Middling (50 to 69)")),
+    ("high", gettext_lazy("High (70 or more)")),
+    ("none", gettext_lazy("No client check-ins")),
+)
+
+
+@dataclass
+class QualityCell:
+    n: int = 0
+    completed: int = 0
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_CELL
+
+    @property
+    def rate(self) -> int | None:
+        """Completed episodes in per cent, or None when the cell is too small."""
+        return round(100 * self.completed / self.n) if self.enough else None
+
+
+@dataclass
+class QualityBand:
+    band: str
+    label: str
+    coerced: QualityCell
+    voluntary: QualityCell
+
+    @property
+    def rated(self) -> bool:
+        return self.band != "none"
+
+
+def quality_and_completion(organisation: Organisation, *, today: dt.date
+                           ) -> list[QualityBand]:
+    """Episodes that ended in the last 365 days, completed or dropped out, by the band of
+    the client's mean overall rating over the episode (every client check-in with an
+    overall score, across the episode's relationships) and by whether the legal basis puts
+    the client under formal power: how many, and how many completed. One grouped query."""
+    mean = Subquery(
+        CheckinResponse.objects.filter(relationship__episode_id=OuterRef("pk"),
+                                       rater=Rater.CLIENT, overall__isnull=False)
+        .order_by().values("relationship__episode_id").annotate(m=Avg("overall"))
+        .values("m")[:1])
+    band = Case(
+        When(mean__lt=QUALITY_LOW_BELOW, then=Value("low")),
+        When(mean__lt=QUALITY_HIGH_AT_LEAST, then=Value("middling")),
+        When(mean__gte=QUALITY_HIGH_AT_LEAST, then=Value("high")),
+        default=Value("none"),
+    )
+    cells = {key: {True: QualityCell(), False: QualityCell()} for key, _l in QUALITY_BANDS}
+    for row in (Episode.objects.filter(
+            organisation=organisation, end_date__gte=today - dt.timedelta(days=365),
+            end_date__lte=today,
+            outcome__in=(Episode.Outcome.COMPLETED, Episode.Outcome.DROPPED_OUT))
+            .annotate(mean=mean).annotate(band=band)
+            .values("band", "legal_basis__is_coerced")
+            .annotate(n=Count("id"),
+                      completed=Count("id", filter=Q(outcome=Episode.Outcome.COMPLETED)))
+            .order_by()):
+        cell = cells[row["band"]][bool(row["legal_basis__is_coerced"])]
+        cell.n, cell.completed = row["n"], row["completed"]
+    return [QualityBand(band=key, label=str(label), coerced=cells[key][True],
+                        voluntary=cells[key][False]) for key, label in QUALITY_BANDS]
+
+
+@dataclass
 class ManagerFigures:
     by_legal_basis: list[Bar]
     caseload_buckets: list[Bar]
@@ -348,6 +958,17 @@ class ManagerFigures:
     contact_rates: list[ContactRates]
     contact_bars: list[Bar]
     outcomes: list[Outcomes]
+    patterns: list[PatternShare] = field(default_factory=list)
+    pattern_bars: list[Bar] = field(default_factory=list)
+    completion: list[Completion] = field(default_factory=list)
+    completion_total: Completion | None = None
+    trends: list[MonthMean] = field(default_factory=list)
+    trend_chart: Chart | None = None
+    quality: list[QualityBand] = field(default_factory=list)
+
+    @property
+    def active_relationships(self) -> int:
+        return sum(p.n for p in self.patterns)
 
 
 def manager_figures(organisation: Organisation, *, now: dt.datetime | None = None
@@ -416,6 +1037,10 @@ def manager_figures(organisation: Organisation, *, now: dt.datetime | None = Non
             client_started_12=k.get("by_client", 0),
         ))
 
+    patterns = pattern_distribution(organisation)
+    completion, completion_total = checkin_completion(organisation, now=now)
+    trends = rating_trends(organisation, now=now)
+
     year_ago = today - dt.timedelta(days=365)
     outcomes = [
         Outcomes(legal_basis=r["legal_basis__name"], coerced=r["legal_basis__is_coerced"],
@@ -440,6 +1065,13 @@ def manager_figures(organisation: Organisation, *, now: dt.datetime | None = Non
         contact_rates=rates,
         contact_bars=scale([Bar(label=r.unit, value=r.rate_4) for r in rates]),
         outcomes=outcomes,
+        patterns=patterns,
+        pattern_bars=scale([Bar(label=p.label, value=p.n, kind=p.code) for p in patterns]),
+        completion=completion,
+        completion_total=completion_total,
+        trends=trends,
+        trend_chart=month_chart(trends),
+        quality=quality_and_completion(organisation, today=today),
     )
 
 

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET
 
 from keywork.dashboards import selectors
 from keywork.organisations.models import Membership, Role
+from keywork.signals import text
+from keywork.signals.models import Alert
 
 View = Callable[..., HttpResponse]
 
@@ -51,6 +53,18 @@ class DaysForm(forms.Form):
     )
 
 
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("Open and acknowledged"))]
+        + [(s.value, s.label) for s in selectors.QUEUE_STATUSES],
+    )
+    code = forms.ChoiceField(
+        label=_("Alert"), required=False,
+        choices=[("", _("Every alert")), *text.ALERT_TITLES.items()],
+    )
+
+
 @roles_required(Role.KEYWORKER, Role.SUPERVISOR)
 def keyworker(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -59,6 +73,7 @@ def keyworker(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "gap": membership.organisation.contact_gap_days,
         "attention": sum(1 for r in rows if r.attention),
+        "any_private": any(r.shown is None for r in rows),
     })
 
 
@@ -67,16 +82,36 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     default = membership.organisation.contact_gap_days
     form = DaysForm(request.GET or None, initial={"days": default})
-    days = default
-    if form.is_bound and form.is_valid() and form.cleaned_data["days"]:
-        days = form.cleaned_data["days"]
+    days_given = form.is_bound and form.is_valid() and bool(form.cleaned_data["days"])
+    days = form.cleaned_data["days"] if days_given else default
+    alert_form = AlertFilterForm(request.GET or None)
+    status = code = ""
+    if alert_form.is_bound and alert_form.is_valid():
+        status, code = alert_form.cleaned_data["status"], alert_form.cleaned_data["code"]
+    # An HTMX request from one of the two filter forms gets back only what it filters.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    part = ""
+    if htmx:
+        part = "queue" if htmx.target == "alert-queue" else "units"
+    page = selectors.supervisor_page(
+        membership, days=days, alert_status=status, alert_code=code,
+        parts=frozenset({part}) if part else selectors.SUPERVISOR_PARTS)
     context = {
-        "units": selectors.supervisor_overview(membership, days=days),
+        "units": page.units,
+        "page": page,
         "form": form,
         "days": days,
+        "days_given": days_given,
         "default_days": default,
+        "alert_form": alert_form,
+        "alert_status": status,
+        "alert_code": code,
+        "changed_days": selectors.CHANGED_DAYS,
+        "open_status": Alert.Status.OPEN,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if part == "queue":
+        return render(request, "dashboards/supervisor.html#queue", context)
+    if part == "units":
         return render(request, "dashboards/supervisor.html#units", context)
     return render(request, "dashboards/supervisor.html", context)
 
@@ -84,7 +119,9 @@ def supervisor(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.MANAGER)
 def manager(request: HttpRequest) -> HttpResponse:
     figures = selectors.manager_figures(_membership(request).organisation)
-    return render(request, "dashboards/manager.html", {"f": figures})
+    return render(request, "dashboards/manager.html", {
+        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": selectors.MIN_CELL,
+    })
 
 
 @roles_required(Role.RESEARCHER)

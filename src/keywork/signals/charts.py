@@ -11,7 +11,7 @@ WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 320, 150, 34, 10, 10, 24
 @dataclass(frozen=True)
 class Line:
     points: str
-    dots: list[tuple[float, float, str]]
+    dots: list[tuple[float, float, str, float, float]]  # x, y, label, x-3, y-3 (squares)
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,9 @@ def _line(points: list[tuple[dt.date, float | None]], first: dt.date, per_day: f
             continue
         x = PAD_L + (day - first).days * per_day
         y = PAD_T + (100 - value) * (HEIGHT - PAD_T - PAD_B) / 100
-        coords.append((round(x, 1), round(y, 1), f"{day:%Y-%m-%d}: {value:.0f}"))
-    return Line(points=" ".join(f"{x},{y}" for x, y, _ in coords), dots=coords)
+        coords.append((round(x, 1), round(y, 1), f"{day:%Y-%m-%d}: {value:.0f}",
+                       round(x - 3, 1), round(y - 3, 1)))
+    return Line(points=" ".join(f"{c[0]},{c[1]}" for c in coords), dots=coords)
 
 
 def line_chart(client: list[tuple[dt.date, float | None]],
@@ -49,7 +50,7 @@ def line_chart(client: list[tuple[dt.date, float | None]],
     first, per_day = _scale(days)
     y_ticks = [(PAD_T + (100 - v) * (HEIGHT - PAD_T - PAD_B) / 100, v) for v in (0, 50, 100)]
     last = max(days)
-    x_ticks = [(PAD_L, f"{first:%d %b}")]
+    x_ticks: list[tuple[float, str]] = [(float(PAD_L), f"{first:%d %b}")]
     if last != first:
         x_ticks.append((PAD_L + (last - first).days * per_day, f"{last:%d %b}"))
     return Chart(WIDTH, HEIGHT, _line(client, first, per_day), _line(worker, first, per_day),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,7 +44,7 @@ def _date_day(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
-def _frame(sql: str, params: Sequence[object], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
     names = list(schema)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -64,9 +65,9 @@ def _frame(sql: str, params: Sequence[object], schema: dict[str, pl.DataType]) -
 
 
 def _where(relationship_ids: Sequence[int] | None, organisation_id: int | None
-           ) -> tuple[str, list[object]]:
+           ) -> tuple[str, list[Any]]:
     clauses = ["r.status IN ('active', 'ending')"]
-    params: list[object] = []
+    params: list[Any] = []
     if organisation_id is not None:
         clauses.append("r.organisation_id = %s")
         params.append(organisation_id)

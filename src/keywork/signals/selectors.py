@@ -44,11 +44,13 @@ def describe(alert: Alert) -> AlertView:
 
 def alert_visible(membership: Membership | None, alert: Alert, relationship: Relationship
                   ) -> bool:
-    """Alerts that reveal the client's ratings follow the client's sharing choice for the
-    keyworker; supervisors and other alerts are not filtered."""
+    """Alerts that reveal the client's ratings follow the same rule as the ratings themselves
+    (``client_checkins_shown``): the unit's supervisors always see them; the keyworker and
+    deputy (a supervisor included, when they key-work this client) only as far as the policy
+    and the client's choice allow. Other alerts are not filtered."""
     if membership is None:
         return False
-    if membership.role == Role.SUPERVISOR or alert.code not in text.FROM_CLIENT_RATINGS:
+    if alert.code not in text.FROM_CLIENT_RATINGS:
         return True
     return client_checkins_shown(membership, relationship) is not None
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.http import KeyworkRequest, membership_of
 from keywork.relationships.selectors import get_relationship_for_user
 from keywork.signals import selectors, services
 from keywork.signals.charts import line_chart
@@ -15,7 +16,7 @@ from keywork.signals.forms import AlertUpdateForm
 
 
 @login_required
-def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
     try:
         alert = selectors.get_alert_for_user(user=request.user, pk=pk)
     except AccessDenied as exc:
@@ -28,7 +29,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
     try:
         alert = selectors.get_alert_for_user(user=request.user, pk=pk, write=True)
     except AccessDenied as exc:
@@ -37,11 +38,11 @@ def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if form.cleaned_data["action"] == "resolve":
-                services.alert_resolve(membership=request.membership, alert=alert,
+                services.alert_resolve(membership=membership_of(request), alert=alert,
                                        note=form.cleaned_data["note"])
                 messages.success(request, _("The alert is resolved."))
             else:
-                services.alert_acknowledge(membership=request.membership, alert=alert,
+                services.alert_acknowledge(membership=membership_of(request), alert=alert,
                                            note=form.cleaned_data["note"])
                 messages.success(request, _("The alert is acknowledged."))
             return redirect("signals:alert", pk=alert.pk)
@@ -54,18 +55,18 @@ def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dyad(request: HttpRequest, pk: int) -> HttpResponse:
+def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
     try:
         rel = get_relationship_for_user(user=request.user, pk=pk)
     except AccessDenied as exc:
         raise Http404 from exc
-    data = selectors.dyad_for(membership=request.membership, relationship=rel)
+    data = selectors.dyad_for(membership=membership_of(request), relationship=rel)
     charts = []
     for s in data.series:
         chart = line_chart([(p.day, p.value) for p in s.client],
                            [(p.day, p.value) for p in s.worker])
         charts.append((s, chart))
-    alerts = selectors.open_alerts([rel.pk], request.membership)
+    alerts = selectors.open_alerts([rel.pk], membership_of(request))
     return render(request, "signals/dyad.html", {
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
         "alerts": alerts,
