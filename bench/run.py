@@ -57,6 +57,19 @@ def engine(opts: Options) -> dict[str, Any]:
     return result
 
 
+@measurement("checkin")
+def checkin(opts: Options) -> dict[str, Any]:
+    """One check-in through the application to the updated pattern and alerts: p95."""
+    from bench.proc import run_child
+
+    n = max(20, int(200 * min(opts.scale, 1.0)))
+    clients = max(60, int(400 * min(opts.scale, 1.0)))
+    result = run_child("bench.checkin", "--n", str(n), "--clients", str(clients),
+                       "--seed", str(opts.seed))
+    result["checkin_goal_met"] = result["checkin_p95_ms"] < result["checkin_p95_ms_goal"]
+    return result
+
+
 def _version(dist: str) -> str | None:
     try:
         return metadata.version(dist)

@@ -229,7 +229,7 @@ def _broken(change: Any) -> dict[str, Any]:
     (lambda d: d["items"][0]["text"].update(fi="Sinä"), "undeclared language"),
     (lambda d: d["items"][1].update(code="match"), "duplicate item code"),
     (lambda d: d["items"][0].update(dimension="mood"), "dimension 'mood'"),
-    (lambda d: d["items"].pop(0), "fewer than dimension_min_items"),
+    (lambda d: [d["items"].pop(0), d["items"].pop(0)], "covers 3 dimension"),
     (lambda d: d["scoring"].update(dimension_min_items=2), "fewer than dimension_min_items"),
     (lambda d: d["scoring"]["reliability"].update(value=1.2), "between 0 and 1"),
     (lambda d: d["scoring"]["reliability"].update(kind="split_half"), "kind 'split_half'"),
@@ -243,6 +243,18 @@ def test_loader_says_what_is_wrong_with_an_instrument(change, message):
     with pytest.raises(DomainError, match=message) as caught:
         instrument_from_dict(_broken(change))
     assert "checkin-client-short" in str(caught.value) or "instrument" in str(caught.value)
+
+
+def test_a_form_may_cover_fewer_dimensions_if_its_overall_still_can_be_scored():
+    """A licensed published form maps onto some dimensions only; four of five suffice for
+    the short forms' overall score."""
+    data = raw("checkin-client-short")
+    data["items"] = [i for i in data["items"] if i["dimension"] != "presence"]
+    instrument = instrument_from_dict(data)
+    scores = score_responses(instrument, {"match": 8, "personal_professional": 6,
+                                          "cooperation": 7, "flexible_support": 9})
+    assert scores.dimensions["presence"] is None
+    assert scores.overall == pytest.approx(75.0)
 
 
 def test_loader_reads_yaml_files_and_checks_the_file_name(tmp_path):

@@ -345,10 +345,17 @@ def instrument_from_dict(data: Any) -> Instrument:
     if dupes:
         raise _fail(where, f"duplicate item code(s) {', '.join(map(repr, dupes))}")
     counts = {k: sum(1 for i in items if i.dimension == k) for k in ITEM_DIMENSIONS}
-    short = [k for k in DIMENSIONS if counts[k] < min_items]
+    # A form need not cover every dimension (a licensed published form may map onto some of
+    # them), but each dimension it covers must be scorable, and it must cover at least as
+    # many dimensions as its overall score needs.
+    short = [k for k in DIMENSIONS if 0 < counts[k] < min_items]
     if short:
         raise _fail(where, f"dimension(s) {', '.join(short)} have fewer than "
                            f"dimension_min_items ({min_items}) items")
+    covered = sum(1 for k in DIMENSIONS if counts[k])
+    if covered < min_dims:
+        raise _fail(where, f"the form covers {covered} dimension(s) but its overall score "
+                           f"needs {min_dims} (overall_min_dimensions)")
     present = [k for k in ESTIMATES if counts[k]]
     if present and len(present) != len(ESTIMATES):
         missing = [k for k in ESTIMATES if not counts[k]]

@@ -1,0 +1,414 @@
+"""Reads of check-ins: instruments, links, what each person may see, the client's history.
+
+Who sees a check-in (``get_checkin_for_user``):
+
+- A client's check-in: the relationship's keyworker and deputy see what the lesser of the
+  organisation's policy and the client's own choice allows (``keyworker_visibility``):
+  everything ("scores"), only the relationship pattern and the trend ("pattern"), or
+  nothing. A supervisor of the client's unit sees everything, unless that supervisor is the
+  keyworker or deputy of the relationship: then the client's choice applies to them too.
+- A keyworker's check-in: its author and the supervisors of the client's unit.
+- Nobody else: managers, administrators and researchers see figures elsewhere, never a
+  single check-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from keywork.audit.services import audit_record
+from keywork.checkins.models import (
+    VISIBILITY_ORDER,
+    CheckinLink,
+    CheckinPolicy,
+    CheckinResponse,
+    InstrumentVersion,
+    PrivateComment,
+    Rater,
+    SharingChoice,
+    Visibility,
+)
+from keywork.clients.selectors import get_client_for_user
+from keywork.core.errors import AccessDenied
+from keywork.domain.instruments import (
+    DIMENSIONS,
+    ESTIMATE_PREFIX,
+    Instrument,
+    instrument_from_dict,
+)
+from keywork.organisations.models import Membership, Organisation, Role
+from keywork.organisations.selectors import active_membership, unit_ids
+from keywork.relationships.models import Relationship
+
+CLIENT_SHORT = "checkin-client-short"
+KEYWORKER_SHORT = "checkin-keyworker-short"
+
+DIMENSION_LABELS = {
+    "match": gettext_lazy("Match"),
+    "presence": gettext_lazy("Presence"),
+    "personal_professional": gettext_lazy("Personal but professional"),
+    "cooperation": gettext_lazy("Trustful cooperation"),
+    "flexible_support": gettext_lazy("Flexible, many-sided support"),
+    "role_clarity": gettext_lazy("Role clarity"),
+    "confirmed_power": gettext_lazy("Confirmed power"),
+}
+SCORE_FIELDS = {d: f"score_{d}" for d in DIMENSIONS}
+
+# --- instruments ------------------------------------------------------------------------------
+
+_INSTRUMENTS: dict[tuple[int, str], Instrument] = {}
+_CACHE_SIZE = 64
+
+
+def domain_instrument(version: InstrumentVersion) -> Instrument:
+    """The pure instrument of a stored version, built once per version and digest."""
+    key = (version.pk, version.digest)
+    found = _INSTRUMENTS.get(key)
+    if found is None:
+        found = instrument_from_dict(version.definition)
+        if len(_INSTRUMENTS) >= _CACHE_SIZE:
+            _INSTRUMENTS.clear()
+        _INSTRUMENTS[key] = found
+    return found
+
+
+def current_version(code: str) -> InstrumentVersion | None:
+    """The highest loaded version of an instrument, or None if it is not loaded."""
+    return (InstrumentVersion.objects.select_related("instrument")
+            .filter(instrument__code=code).order_by("-version").first())
+
+
+def client_forms() -> list[InstrumentVersion]:
+    """The current version of every form the client answers, the short weekly one first."""
+    latest: dict[str, InstrumentVersion] = {}
+    for version in (InstrumentVersion.objects.select_related("instrument")
+                    .filter(instrument__rater=Rater.CLIENT).order_by("-version")):
+        latest.setdefault(version.instrument.code, version)
+    return sorted(latest.values(), key=lambda v: (v.instrument.code != CLIENT_SHORT,
+                                                  v.instrument.code))
+
+
+def form_language(instrument: Instrument, language: str) -> str:
+    """The language to show a form in: the one asked for if the form has it."""
+    if language in instrument.languages:
+        return language
+    return "en" if "en" in instrument.languages else instrument.languages[0]
+
+
+# --- policy and the client's choice ---------------------------------------------------------
+
+
+def visibility_rank(value: str) -> int:
+    return VISIBILITY_ORDER.index(Visibility(value))
+
+
+def policy_of(organisation: Organisation) -> CheckinPolicy:
+    """The organisation's policy; the defaults (not saved) when it has none yet."""
+    policy = CheckinPolicy.objects.filter(organisation=organisation).first()
+    return policy or CheckinPolicy(organisation=organisation)
+
+
+def sharing_choice_of(relationship: Relationship) -> str | None:
+    return (SharingChoice.objects.filter(relationship=relationship)
+            .values_list("visibility", flat=True).first())
+
+
+def keyworker_visibility(relationship: Relationship) -> Visibility:
+    """What the keyworker and deputy see of the client's check-ins: the lesser of the
+    organisation's policy and the client's own choice."""
+    allowed = Visibility(policy_of(relationship.organisation).keyworker_visibility)
+    chosen = sharing_choice_of(relationship)
+    if chosen is None:
+        return allowed
+    return min(allowed, Visibility(chosen), key=visibility_rank)
+
+
+def sharing_options(relationship: Relationship) -> list[tuple[str, str]]:
+    """The choices a client is offered, most private first, capped by the policy."""
+    cap = visibility_rank(policy_of(relationship.organisation).keyworker_visibility)
+    labels = {
+        Visibility.SCORES: _("My answers, the pattern and how it changes"),
+        Visibility.PATTERN: _("Only the overall pattern and how it changes"),
+        Visibility.NOTHING: _("Nothing"),
+    }
+    return [(v.value, str(labels[v])) for v in VISIBILITY_ORDER if visibility_rank(v) <= cap]
+
+
+def sharing_default(relationship: Relationship) -> str:
+    return sharing_choice_of(relationship) or str(
+        policy_of(relationship.organisation).keyworker_visibility)
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_for_token(token: str) -> CheckinLink | None:
+    """The link a token opens, or None. Only digests are stored and compared."""
+    if not token or len(token) > 200:
+        return None
+    digest = token_digest(token)
+    link = (CheckinLink.objects.select_related(
+        "relationship", "relationship__client", "relationship__organisation",
+        "instrument_version", "instrument_version__instrument")
+        .filter(token_digest=digest).first())
+    if link is None or not hmac.compare_digest(link.token_digest, digest):
+        return None
+    return link
+
+
+def link_is_open(link: CheckinLink) -> bool:
+    """Unused, not expired, and its relationship still open."""
+    return (link.used_at is None and link.expires_at > timezone.now()
+            and link.relationship.is_open)
+
+
+def history_for_link(link: CheckinLink) -> list[HistoryRow]:
+    """The client's own check-ins, shown to whoever holds their link. The read is
+    recorded like any other read of client data (without a staff actor)."""
+    rows = client_history(link.relationship)
+    audit_record(actor=None, action="view", organisation_id=link.organisation_id,
+                 client_id=link.relationship.client_id, obj=link,
+                 detail="the client's own check-ins, through their link")
+    return rows
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def _is_worker(user_id: int, relationship: Relationship) -> bool:
+    return user_id in (relationship.keyworker_id, relationship.deputy_id)
+
+
+def supervises(membership: Membership | None, relationship: Relationship) -> bool:
+    """A supervisor responsible for the unit of the relationship's episode."""
+    return (membership is not None and membership.role == Role.SUPERVISOR
+            and relationship.episode.unit_id in unit_ids(membership))
+
+
+def client_checkins_shown(membership: Membership | None, relationship: Relationship
+                          ) -> str | None:
+    """How much of the client's check-ins this person sees: "all", "pattern" or None."""
+    if membership is None:
+        return None
+    if _is_worker(membership.user_id, relationship):
+        visibility = keyworker_visibility(relationship)
+        return {Visibility.SCORES: "all", Visibility.PATTERN: "pattern"}.get(visibility)
+    return "all" if supervises(membership, relationship) else None
+
+
+def _shown(membership: Membership, response: CheckinResponse) -> str | None:
+    if response.rater == Rater.CLIENT:
+        return client_checkins_shown(membership, response.relationship)
+    if response.submitted_by_id == membership.user_id:
+        return "all"
+    return "all" if supervises(membership, response.relationship) else None
+
+
+@dataclass(frozen=True)
+class CheckinAccess:
+    """A check-in and how much of it the viewer may see: ``full`` (answers, scores and
+    words) or only the relationship pattern and the trend."""
+
+    response: CheckinResponse
+    full: bool
+
+
+def get_checkin_for_user(*, user: Any, pk: int, purpose: str = "check-in") -> CheckinAccess:
+    """The one way to open a check-in. Goes through the client accessor (scope, audit),
+    then applies the visibility rules of this module. Raises AccessDenied."""
+    membership = active_membership(user)
+    response = None
+    if membership is not None:
+        response = (CheckinResponse.objects.select_related(
+            "relationship", "relationship__episode", "relationship__organisation", "client",
+            "instrument_version", "instrument_version__instrument", "submitted_by")
+            .filter(pk=pk, organisation_id=membership.organisation_id).first())
+    shown = _shown(membership, response) if membership and response else None
+    if response is None or shown is None:
+        audit_record(
+            actor=user, action="denied", role=membership.role if membership else "",
+            organisation_id=membership.organisation_id if membership else None,
+            client_id=response.client_id if response else None,
+            object_type="checkinresponse", object_id=str(pk)[:40], detail=purpose[:200],
+        )
+        raise AccessDenied("This check-in is not open to you.")
+    get_client_for_user(user=user, pk=response.client_id, purpose=purpose)
+    return CheckinAccess(response=response, full=shown == "all")
+
+
+# --- what a page shows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One of the client's check-ins as the client sees it."""
+
+    response_id: int
+    when: Any
+    overall: float | None
+    dimensions: list[Bar]
+    helped: str
+    could_be_better: str
+
+
+def dimension_bars(response: CheckinResponse) -> list[Bar]:
+    return [Bar(str(DIMENSION_LABELS[d]), getattr(response, SCORE_FIELDS[d]))
+            for d in DIMENSIONS]
+
+
+def client_history(relationship: Relationship, *, limit: int = 12) -> list[HistoryRow]:
+    """The client's own check-ins in this relationship, newest first, with their words."""
+    rows = (CheckinResponse.objects.filter(relationship=relationship, rater=Rater.CLIENT)
+            .order_by("-submitted_at", "-id")[:limit])
+    return [HistoryRow(response_id=r.pk, when=r.submitted_at, overall=r.overall,
+                       dimensions=dimension_bars(r), helped=r.helped,
+                       could_be_better=r.could_be_better) for r in rows]
+
+
+TREND_LABELS = {
+    "better": gettext_lazy("Better than before"),
+    "same": gettext_lazy("About the same as before"),
+    "worse": gettext_lazy("Worse than before"),
+    "unknown": gettext_lazy("Not enough check-ins yet to tell"),
+}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How the client's latest overall rating compares with the few before it. A change
+    counts only when it is larger than the reliable change of the form."""
+
+    direction: str  # better | same | worse | unknown
+    scored: int
+
+    @property
+    def label(self) -> str:
+        return str(TREND_LABELS[self.direction])
+
+
+TREND_EARLIER = 3
+
+
+def client_trend(relationship: Relationship) -> Trend:
+    rows = list(CheckinResponse.objects.filter(
+        relationship=relationship, rater=Rater.CLIENT, overall__isnull=False)
+        .select_related("instrument_version").order_by("-submitted_at", "-id")
+        [:TREND_EARLIER + 1])
+    if len(rows) < 2:
+        return Trend("unknown", len(rows))
+    latest, earlier = rows[0], rows[1:]
+    assert latest.overall is not None
+    before = sum(r.overall or 0.0 for r in earlier) / len(earlier)
+    change = latest.overall - before
+    threshold = domain_instrument(latest.instrument_version).scoring.reliability.reliable_change
+    direction = "better" if change >= threshold else "worse" if change <= -threshold else "same"
+    return Trend(direction, len(rows))
+
+
+def relationship_pattern(relationship: Relationship) -> str:
+    """The pattern the signal engine last found for the relationship, in words."""
+    from keywork.signals.models import Pattern, RelationshipState
+
+    code = (RelationshipState.objects.filter(relationship=relationship)
+            .values_list("pattern", flat=True).first()) or Pattern.UNKNOWN
+    return str(dict(Pattern.choices).get(code, Pattern.UNKNOWN.label))
+
+
+@dataclass(frozen=True)
+class RelationshipCheckins:
+    """What one person sees on a relationship's check-in page."""
+
+    client_shown: str | None  # "all", "pattern" or None
+    client_responses: list[CheckinResponse]
+    worker_responses: list[CheckinResponse]
+    pattern: str
+    trend: Trend | None
+    visibility: str  # what the keyworker sees, in words
+    supervises: bool
+    unread_comments: int | None  # None: this person does not read the private comments
+
+
+def checkins_for_page(*, membership: Membership, relationship: Relationship,
+                      limit: int = 50) -> RelationshipCheckins:
+    """Only after the relationship accessor has been passed."""
+    shown = client_checkins_shown(membership, relationship)
+    base = CheckinResponse.objects.filter(relationship=relationship).select_related(
+        "submitted_by", "instrument_version__instrument")
+    client = list(base.filter(rater=Rater.CLIENT)[:limit]) if shown == "all" else []
+    is_supervisor = supervises(membership, relationship)
+    workers = base.exclude(rater=Rater.CLIENT)
+    if not is_supervisor:
+        workers = workers.filter(submitted_by_id=membership.user_id)
+    private_to_supervisor = is_supervisor and not _is_worker(membership.user_id, relationship)
+    unread = (PrivateComment.objects.filter(relationship=relationship, read_at__isnull=True)
+              .count() if private_to_supervisor else None)
+    return RelationshipCheckins(
+        client_shown=shown, client_responses=client, worker_responses=list(workers[:limit]),
+        pattern=relationship_pattern(relationship) if shown else "",
+        trend=client_trend(relationship) if shown else None,
+        visibility=str(keyworker_visibility(relationship).label), supervises=is_supervisor,
+        unread_comments=unread,
+    )
+
+
+def may_read_private_comments(membership: Membership | None, relationship: Relationship
+                              ) -> bool:
+    """A supervisor of the unit who is not the relationship's keyworker or deputy."""
+    return (membership is not None and supervises(membership, relationship)
+            and not _is_worker(membership.user_id, relationship))
+
+
+def private_comments(relationship: Relationship) -> list[PrivateComment]:
+    """Only after ``may_read_private_comments``."""
+    return list(PrivateComment.objects.filter(relationship=relationship)
+                .select_related("read_by").order_by("-created_at", "-id"))
+
+
+def dimension_label(dimension: str) -> str:
+    """A dimension in words; an estimate says it is the worker's guess at the client's view."""
+    if dimension.startswith(ESTIMATE_PREFIX):
+        inner = DIMENSION_LABELS.get(dimension.removeprefix(ESTIMATE_PREFIX))
+        return _("%(dimension)s, as the client would see it") % {"dimension": inner} \
+            if inner is not None else ""
+    label = DIMENSION_LABELS.get(dimension)
+    return str(label) if label is not None else ""
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    code: str
+    text: str
+    dimension: str
+    value: Any
+    scale_max: int | None
+    is_free_text: bool
+
+
+def answer_rows(response: CheckinResponse, language: str) -> list[AnswerRow]:
+    """Each question of the form in the viewer's language, with the answer given."""
+    instrument = domain_instrument(response.instrument_version)
+    lang = form_language(instrument, language)
+    rows = []
+    for item in instrument.items:
+        rows.append(AnswerRow(
+            code=item.code, text=item.text[lang], dimension=dimension_label(item.dimension),
+            value=response.answers.get(item.code), scale_max=item.scale_max,
+            is_free_text=item.is_free_text))
+    return rows

@@ -1,0 +1,441 @@
+"""Writes of check-ins: instruments loaded as data, one-time links for the client,
+submissions stored exactly once, the client's sharing choice and private comments.
+
+Callers have passed the relationship accessor (staff) or hold a valid link (the client).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keywork.audit.services import audit_record
+from keywork.checkins.models import (
+    CheckinLink,
+    CheckinPolicy,
+    CheckinResponse,
+    Instrument,
+    InstrumentVersion,
+    PrivateComment,
+    Rater,
+    SharingChoice,
+    Visibility,
+)
+from keywork.checkins.selectors import (
+    CLIENT_SHORT,
+    current_version,
+    domain_instrument,
+    supervises,
+    token_digest,
+    visibility_rank,
+)
+from keywork.core.errors import ApplicationError
+from keywork.domain import DomainError
+from keywork.domain.instruments import INSTRUMENTS_DIR, score_responses, shipped_instruments
+from keywork.domain.instruments import Instrument as FormDefinition
+from keywork.organisations.models import Membership, Organisation
+from keywork.organisations.selectors import active_membership
+from keywork.relationships.models import Relationship
+
+logger = logging.getLogger(__name__)
+
+# A hand-over link lives on a shared tablet: it stays open for this long at most, however
+# long the organisation lets links for the client's own phone live.
+TABLET_LINK_HOURS = 2
+FREE_TEXT_MAX = 2000
+
+
+# --- instruments ------------------------------------------------------------------------------
+
+
+def definition_digest(definition: Mapping[str, Any]) -> str:
+    """SHA-256 of the definition as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FoundDefinition:
+    form: FormDefinition
+    definition: dict[str, Any]
+    digest: str
+    path: Path
+    shipped: bool
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    code: str
+    version: int
+    outcome: str  # "created", "new version" or "unchanged"
+    path: Path
+
+
+def _definitions(directory: Path, *, shipped: bool) -> list[FoundDefinition]:
+    if not directory.is_dir():
+        raise ApplicationError(f"{directory} is not a directory of instrument files.")
+    try:
+        forms = shipped_instruments(directory)
+    except DomainError as exc:
+        raise ApplicationError(str(exc)) from exc
+    found = []
+    for code, form in forms.items():
+        path = directory / f"{code}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            digest = definition_digest(data)
+        except (TypeError, ValueError) as exc:
+            raise ApplicationError(f"{path.name}: the definition cannot be stored as JSON "
+                                   f"({exc}).") from exc
+        found.append(FoundDefinition(form, data, digest, path, shipped))
+    return found
+
+
+def _sync_one(found: FoundDefinition, *, record: bool) -> SyncResult:
+    form = found.form
+    instrument, _created = Instrument.objects.get_or_create(
+        code=form.code, defaults={"rater": form.rater, "is_shipped": found.shipped})
+    if instrument.rater != form.rater:
+        raise ApplicationError(
+            f"Instrument {form.code!r} ({found.path.name}) changes its rater from "
+            f"{instrument.rater} to {form.rater}: a form for another rater needs a new code.")
+    stored = instrument.versions.filter(version=form.version).first()
+    if stored is not None:
+        if stored.digest == found.digest:
+            return SyncResult(form.code, form.version, "unchanged", found.path)
+        raise ApplicationError(
+            f"Instrument {form.code!r} ({found.path.name}) changed but its version is still "
+            f"{form.version}: raise the version. Responses already given keep the version "
+            f"they were given in.")
+    earlier = instrument.versions.exists()
+    version = InstrumentVersion.objects.create(
+        instrument=instrument, version=form.version, definition=found.definition,
+        digest=found.digest)
+    if record:
+        audit_record(actor=None, action="system", obj=version,
+                     detail=f"instrument {form.code} v{form.version} loaded from "
+                            f"{found.path.name} ({found.digest[:12]})")
+    return SyncResult(form.code, form.version, "new version" if earlier else "created",
+                      found.path)
+
+
+@transaction.atomic
+def instruments_sync(*, directory: str | Path | None = None, shipped: bool = True,
+                     record: bool = True) -> list[SyncResult]:
+    """Load the instruments Keywork ships and, if given, a local directory of licensed or
+    local instruments (`<code>.yaml` files). All or nothing: one refused file loads none.
+
+    A code and version already stored with the same digest is left alone; with another
+    digest it is refused (a changed form must raise its version); a new version is added
+    beside the old ones, and responses keep the version they were given in.
+    """
+    found: list[FoundDefinition] = []
+    if shipped:
+        found += _definitions(Path(INSTRUMENTS_DIR), shipped=True)
+    if directory:
+        found += _definitions(Path(directory), shipped=False)
+    return [_sync_one(f, record=record) for f in found]
+
+
+# --- policy and links ---------------------------------------------------------------------------
+
+
+def policy_for(organisation: Organisation) -> CheckinPolicy:
+    """The organisation's check-in policy, created with the defaults when it has none."""
+    policy, _created = CheckinPolicy.objects.get_or_create(organisation=organisation)
+    return policy
+
+
+def _client_form(code: str) -> InstrumentVersion:
+    version = current_version(code)
+    if version is None:
+        raise ApplicationError(_("The check-in forms are not loaded yet. Ask an "
+                                 "administrator to run: keywork load_instruments"))
+    if version.instrument.rater != Rater.CLIENT:
+        raise ApplicationError(_("That form is not one for the client."), field="instrument")
+    return version
+
+
+@transaction.atomic
+def checkin_link_create(*, membership: Membership, relationship: Relationship,
+                        mode: str = CheckinResponse.Mode.LINK,
+                        instrument_code: str = CLIENT_SHORT) -> tuple[CheckinLink, str]:
+    """A one-time link to the client's check-in (the current version of a client form,
+    the short weekly one unless another is named). Returns the link and its token; only a
+    digest of the token is stored, so the token can be shown once and never again."""
+    if mode not in (CheckinResponse.Mode.LINK, CheckinResponse.Mode.TABLET):
+        raise ApplicationError(_("Unknown kind of check-in link."))
+    if relationship.organisation_id != membership.organisation_id:
+        raise ApplicationError(_("This relationship belongs to another organisation."))
+    if not relationship.is_open:
+        raise ApplicationError(_("This relationship has closed: check-ins are for open "
+                                 "relationships."))
+    version = _client_form(instrument_code)
+    hours = policy_for(relationship.organisation).link_hours
+    if mode == CheckinResponse.Mode.TABLET:
+        hours = min(hours, TABLET_LINK_HOURS)
+    token = secrets.token_urlsafe(24)
+    link = CheckinLink.objects.create(
+        organisation_id=relationship.organisation_id, relationship=relationship,
+        instrument_version=version, token_digest=token_digest(token), mode=mode,
+        created_by=membership.user, expires_at=timezone.now() + dt.timedelta(hours=hours))
+    audit_record(actor=membership.user, action="create", role=membership.role,
+                 organisation_id=relationship.organisation_id,
+                 client_id=relationship.client_id, obj=link,
+                 detail=f"check-in link for the client ({mode})")
+    return link, token
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def _key(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ApplicationError(_("The form has expired. Open it again and send it.")) from exc
+
+
+def _already_stored(key: uuid.UUID, relationship: Relationship) -> CheckinResponse | None:
+    found = CheckinResponse.objects.filter(idempotency_key=key).first()
+    if found is not None and found.relationship_id != relationship.pk:
+        raise ApplicationError(_("This form was already sent."))
+    return found
+
+
+def _clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for code, value in answers.items():
+        if isinstance(value, str):
+            value = value.strip()[:FREE_TEXT_MAX]
+        if value is None or value == "":
+            continue
+        cleaned[str(code)] = value
+    return cleaned
+
+
+def _store(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
+           answers: Mapping[str, Any], mode: str, idempotency_key: Any,
+           submitted_by: Any = None, link: CheckinLink | None = None
+           ) -> tuple[CheckinResponse, bool]:
+    """Store one check-in exactly once. Runs inside the caller's transaction."""
+    key = _key(idempotency_key)
+    if link is not None:
+        # Wait for a concurrent submission through the same link to finish, then look for
+        # its answer before judging the link: a retry must find what the first one stored.
+        link = CheckinLink.objects.select_for_update().get(pk=link.pk)
+    existing = _already_stored(key, relationship)
+    if existing is not None:
+        return existing, False
+    if rater == Rater.CLIENT:
+        if link is None or link.relationship_id != relationship.pk or (
+                link.instrument_version_id != instrument_version.pk):
+            raise ApplicationError(_("A client's check-in is given through a check-in link."))
+        if link.used_at is not None:
+            raise ApplicationError(_("This link has already been used."), code="link_used")
+        if link.expires_at <= timezone.now():
+            raise ApplicationError(_("This link has expired."), code="link_expired")
+    elif submitted_by is None or submitted_by.pk != relationship.keyworker_id:
+        raise ApplicationError(_("Only the keyworker of this relationship gives this "
+                                 "check-in."), code="not_keyworker")
+    if instrument_version.instrument.rater != rater:
+        raise ApplicationError(_("This form is for another rater."))
+    if not relationship.is_open:
+        raise ApplicationError(_("This relationship has closed: check-ins are for open "
+                                 "relationships."), code="closed")
+    cleaned = _clean_answers(answers)
+    try:
+        scores = score_responses(domain_instrument(instrument_version), cleaned)
+    except DomainError as exc:
+        raise ApplicationError(_("Some answers could not be read. Check them and send the "
+                                 "form again."), code="answers") from exc
+    now = timezone.now()
+    dims = scores.dimensions
+    try:
+        with transaction.atomic():
+            response = CheckinResponse.objects.create(
+                organisation_id=relationship.organisation_id, relationship=relationship,
+                client_id=relationship.client_id, instrument_version=instrument_version,
+                rater=rater, submitted_at=now, submitted_by=submitted_by, mode=mode,
+                answers=cleaned, score_match=dims.get("match"),
+                score_presence=dims.get("presence"),
+                score_personal_professional=dims.get("personal_professional"),
+                score_cooperation=dims.get("cooperation"),
+                score_flexible_support=dims.get("flexible_support"),
+                overall=scores.overall, estimate_overall=scores.estimate_overall,
+                at_max=scores.at_max, helped=scores.free_text.get("helped", ""),
+                could_be_better=scores.free_text.get("could_be_better", ""),
+                idempotency_key=key)
+    except IntegrityError:
+        # Two requests with the same key raced past the check above: the other one won.
+        existing = _already_stored(key, relationship)
+        if existing is None:
+            raise
+        return existing, False
+    if link is not None:
+        link.used_at = now
+        link.response = response
+        link.save(update_fields=["used_at", "response", "updated_at"])
+    if rater == Rater.CLIENT:
+        audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
+                     client_id=relationship.client_id, obj=response,
+                     detail=f"client check-in via {mode}")
+    else:
+        membership = active_membership(submitted_by)
+        audit_record(actor=submitted_by, action="create",
+                     role=membership.role if membership else "",
+                     organisation_id=relationship.organisation_id,
+                     client_id=relationship.client_id, obj=response,
+                     detail="keyworker's own check-in")
+    return response, True
+
+
+def _signal_evaluator() -> Callable[..., Any] | None:
+    """``keywork.signals.services.relationship_evaluate``, when the signals app provides it."""
+    name = "keywork.signals.services"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+    evaluate = getattr(module, "relationship_evaluate", None)
+    return evaluate if callable(evaluate) else None
+
+
+def _evaluate(relationship: Relationship) -> None:
+    """Re-evaluate the relationship's pattern and alerts with the new check-in. The
+    check-in is already stored: if the evaluation fails it is logged, and the next
+    evaluation (after another check-in, or the nightly `keywork evaluate_signals`) picks
+    the check-in up."""
+    evaluate = _signal_evaluator()
+    if evaluate is None:
+        return
+    try:
+        with transaction.atomic():
+            evaluate(relationship_ids=[relationship.pk])
+    except Exception:
+        logger.exception("Evaluating relationship %s after a check-in failed", relationship.pk)
+
+
+def checkin_submit(*, relationship: Relationship, instrument_version: InstrumentVersion,
+                   rater: str, answers: Mapping[str, Any], mode: str, idempotency_key: Any,
+                   submitted_by: Any = None, link: CheckinLink | None = None
+                   ) -> tuple[CheckinResponse, bool]:
+    """Store a check-in exactly once per idempotency key and score it.
+
+    Returns the response and whether it was stored now. A retried submission (the same
+    key) returns what the first one stored, also when both arrive at the same moment.
+    A client's check-in needs an open link, which it then uses up; a keyworker's is given
+    by the relationship's keyworker. Afterwards the relationship's pattern and alerts are
+    re-evaluated.
+    """
+    with transaction.atomic():
+        response, created = _store(
+            relationship=relationship, instrument_version=instrument_version, rater=rater,
+            answers=answers, mode=mode, idempotency_key=idempotency_key,
+            submitted_by=submitted_by, link=link)
+    if created:
+        _evaluate(relationship)
+    return response, created
+
+
+def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
+                          idempotency_key: Any, visibility: str | None = None,
+                          private_comment: str = "") -> tuple[CheckinResponse, bool]:
+    """The client's check-in through a link, with their sharing choice and an optional
+    comment to the supervisor, all stored together and exactly once."""
+    relationship = link.relationship
+    with transaction.atomic():
+        response, created = _store(
+            relationship=relationship, instrument_version=link.instrument_version,
+            rater=Rater.CLIENT, answers=answers, mode=link.mode,
+            idempotency_key=idempotency_key, link=link)
+        if created:
+            if visibility:
+                sharing_choice_set(relationship=relationship, visibility=visibility)
+            if private_comment.strip():
+                private_comment_send(relationship=relationship, text=private_comment)
+    if created:
+        _evaluate(relationship)
+    return response, created
+
+
+# --- the client's choice and comments ------------------------------------------------------------
+
+
+@transaction.atomic
+def sharing_choice_set(*, relationship: Relationship, visibility: str) -> SharingChoice:
+    """The client's own choice of what their keyworker sees: at most what the policy allows."""
+    if visibility not in Visibility.values:
+        raise ApplicationError(_("Choose what your keyworker may see."), field="visibility")
+    allowed = policy_for(relationship.organisation).keyworker_visibility
+    if visibility_rank(visibility) > visibility_rank(allowed):
+        raise ApplicationError(_("The service does not share that much with keyworkers."),
+                               field="visibility")
+    choice = SharingChoice.objects.filter(relationship=relationship).first()
+    if choice is not None and choice.visibility == visibility:
+        return choice
+    if choice is None:
+        choice = SharingChoice(organisation_id=relationship.organisation_id,
+                               relationship=relationship)
+    choice.visibility = visibility
+    choice.save()
+    audit_record(actor=None, action="update", organisation_id=relationship.organisation_id,
+                 client_id=relationship.client_id, obj=choice,
+                 detail=f"client's choice of what the keyworker sees: {visibility}")
+    return choice
+
+
+@transaction.atomic
+def private_comment_send(*, relationship: Relationship, text: str) -> PrivateComment:
+    """A comment from the client to the supervisors of the unit, never to the keyworker."""
+    text = text.strip()
+    if not text:
+        raise ApplicationError(_("Write your message first."), field="private_comment")
+    if len(text) > 4000:
+        raise ApplicationError(_("Please keep the message under 4000 characters."),
+                               field="private_comment")
+    comment = PrivateComment.objects.create(
+        organisation_id=relationship.organisation_id, relationship=relationship,
+        client_id=relationship.client_id, text=text)
+    audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
+                 client_id=relationship.client_id, obj=comment,
+                 detail="client's private comment to the supervisor")
+    return comment
+
+
+@transaction.atomic
+def private_comments_mark_read(*, membership: Membership, relationship: Relationship) -> int:
+    """A supervisor of the unit marks the client's unread comments as read."""
+    if not supervises(membership, relationship) or membership.user_id in (
+            relationship.keyworker_id, relationship.deputy_id):
+        raise ApplicationError(_("Only a supervisor of the unit reads these comments."))
+    unread = list(PrivateComment.objects.select_for_update().filter(
+        relationship=relationship, read_at__isnull=True))
+    now = timezone.now()
+    for comment in unread:
+        comment.read_at = now
+        comment.read_by = membership.user
+        comment.save(update_fields=["read_at", "read_by", "updated_at"])
+    if unread:
+        audit_record(actor=membership.user, action="update", role=membership.role,
+                     organisation_id=relationship.organisation_id,
+                     client_id=relationship.client_id, obj=relationship,
+                     detail=f"{len(unread)} private comment(s) marked read")
+    return len(unread)
