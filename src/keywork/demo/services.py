@@ -1,0 +1,246 @@
+"""The demo service: load it, remove it, and help people sign in to it."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tqdm import tqdm
+
+from keywork.accounts.models import User
+from keywork.audit.context import audit_source
+from keywork.audit.services import audit_record
+from keywork.clients.models import Client
+from keywork.contacts.models import Addendum, Contact
+from keywork.core.errors import ApplicationError
+from keywork.demo import patterns
+from keywork.demo import vocabulary as vocab
+from keywork.demo.generate import CONTACT_BATCH, ServicePlan, plan_service
+from keywork.demo.loader import Loader, remove_organisation
+from keywork.organisations.models import Membership, Organisation
+from keywork.relationships.models import Relationship
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class SeedResult:
+    loaded: bool
+    message: str
+    organisation_id: int | None = None
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    # relationship id → planted pattern (the same as patterns.PLANTED after a load)
+    patterns: dict[int, str] = field(default_factory=dict)
+    # table → what was added to the plan's local ids (0 in a fresh database)
+    id_offsets: dict[str, int] = field(default_factory=dict)
+
+
+def demo_organisation() -> Organisation | None:
+    return Organisation.objects.filter(slug=vocab.ORGANISATION_SLUG).first()
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+# From this many clients on, PostgreSQL loads the big tables without per-row checks.
+BULK_CLIENTS = 2_000
+
+
+def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: bool = False,
+              if_empty: bool = False, truth: Path | None = None,
+              progress: bool | None = None, say: Say = _quiet,
+              bulk_from: int = BULK_CLIENTS) -> SeedResult:
+    """Load the demo service: the same clients, seed and date give the same rows (and, in
+    a fresh database, the same ids)."""
+    if clients < 1:
+        raise ApplicationError("Give at least one client.")
+    if seed < 0:
+        raise ApplicationError("The seed must be zero or a positive whole number.")
+    began = time.monotonic()
+    as_of = as_of or timezone.localdate()
+    existing = demo_organisation()
+    if existing is not None and if_empty:
+        return SeedResult(False, "The demo service is already loaded; nothing to do.",
+                          existing.pk)
+    if existing is not None and not reset:
+        raise ApplicationError("The demo service is already loaded. Use --reset to replace "
+                               "it, or --if-empty to leave it as it is.")
+    with transaction.atomic(), audit_source("command:seed_demo"):
+        if existing is not None:
+            removed = demo_remove(organisation=existing)
+            say(f"Removed the previous demo service ({removed} rows).")
+        plan = _plan(clients=clients, seed=seed, as_of=as_of, progress=progress)
+        loader = _load(plan, progress=progress, bulk=clients >= bulk_from)
+        org_id = loader.real_id(Organisation, 1)
+        audit_record(actor=None, action="system", organisation_id=org_id,
+                     detail=f"demo service loaded: {clients} clients, seed {seed}")
+    ids = loader.base[Relationship] + 1 + np.arange(len(plan.relationship_patterns))
+    planted = dict(patterns.remember_planted(ids, plan.relationship_patterns))
+    if truth is not None:
+        write_truth(truth, planted)
+    seconds = time.monotonic() - began
+    offsets = {m._meta.db_table: base for m, base in loader.base.items()}
+    return SeedResult(True, f"Loaded the demo service: {clients} clients, seed {seed}, "
+                      f"as of {as_of:%Y-%m-%d}.", org_id, seconds, dict(loader.counts),
+                      planted, offsets)
+
+
+def _bar(desc: str, total: int, progress: bool | None, unit: str = "rows") -> tqdm:
+    disable = None if progress is None else not progress
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=disable,
+                leave=False, dynamic_ncols=True)
+
+
+def _plan(*, clients: int, seed: int, as_of: dt.date, progress: bool | None) -> ServicePlan:
+    with _bar("planning", 5, progress, unit="steps") as bar:
+        plan = plan_service(clients=clients, seed=seed, as_of=as_of, tz=settings.TIME_ZONE,
+                            step=lambda name: (bar.set_postfix_str(name), bar.update(1)))
+    usernames = [u for f in plan.frames if f.model is User
+                 for u in f.df["username"].to_list()]
+    clash = sorted(User.objects.filter(username__in=usernames).values_list("username",
+                                                                            flat=True))
+    if clash:
+        raise ApplicationError("These usernames are taken by accounts outside the demo "
+                               "service: " + ", ".join(clash[:10]))
+    refs = next(f for f in plan.frames if f.model is Client).df["pseudonym"].to_list()
+    taken: set[str] = set()
+    for start in range(0, len(refs), 5000):
+        taken |= set(Client.objects.filter(pseudonym__in=refs[start:start + 5000])
+                     .values_list("pseudonym", flat=True))
+    if taken:
+        plan.replace_pseudonyms(taken)
+    return plan
+
+
+def _load(plan: ServicePlan, *, progress: bool | None, bulk: bool) -> Loader:
+    big = [f.model for f in plan.frames if f.df.height >= 1000] + [Contact, Addendum]
+    loader = Loader([f.model for f in plan.frames] + [Contact, Addendum],
+                    bulk=big if bulk else ())
+    loader.start()
+    password = make_password(vocab.PASSWORD)  # one hash for every demo account
+    with _bar("service", sum(f.df.height for f in plan.frames), progress) as bar:
+        for frame in plan.frames:
+            extra = {"password": password} if frame.model is User else None
+            bar.set_postfix_str(frame.table)
+            bar.update(loader.write(frame, extra))
+    relationships = len(plan.relationship_patterns)
+    with _bar("contacts", relationships, progress, unit="relationships") as bar:
+        for contacts, addenda in plan.contacts():
+            loader.write(contacts)
+            loader.write(addenda)
+            bar.set_postfix_str(f"{loader.counts[Contact._meta.db_table]:,} contacts")
+            bar.update(min(CONTACT_BATCH, relationships - bar.n))
+    with _bar("indexes", loader.rebuilds, progress, unit="indexes") as bar:
+        loader.finish(step=lambda name: (bar.set_postfix_str(name), bar.update(1)))
+    return loader
+
+
+def write_truth(path: Path, planted: dict[int, str]) -> None:
+    """The planted pattern of every relationship, for checking what is found later."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["relationship_id", "pattern"])
+        for rel_id in sorted(planted):
+            writer.writerow([rel_id, planted[rel_id]])
+
+
+@transaction.atomic
+def demo_remove(*, organisation: Organisation) -> int:
+    """Delete the demo organisation's rows and its demo staff. The audit log stays."""
+    if organisation.slug != vocab.ORGANISATION_SLUG:
+        raise ApplicationError("Only the demo service can be removed this way.")
+    others = Organisation.objects.exclude(pk=organisation.pk)
+    user_ids = list(
+        User.objects.filter(is_demo=True, memberships__organisation=organisation)
+        .exclude(memberships__organisation__in=others)
+        .values_list("pk", flat=True).distinct().order_by("pk"))
+    org_id = organisation.pk
+    deleted = remove_organisation(org_id, user_ids)
+    with audit_source("command:seed_demo"):
+        audit_record(actor=None, action="system", organisation_id=org_id,
+                     detail=f"demo service removed: {sum(deleted.values())} rows, "
+                            f"{len(user_ids)} demo accounts")
+    return sum(deleted.values())
+
+
+# --- Signing in to the demo ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    what: str
+    second_factor: bool
+    secret: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    org = demo_organisation()
+    if org is None:
+        return []
+    rows = []
+    for login in vocab.FIXED_LOGINS:
+        membership = (Membership.objects.filter(organisation=org, user__username=login.username,
+                                                user__is_demo=True)
+                      .select_related("user", "organisation").first())
+        if membership is None:
+            continue
+        device = _device(membership.user)
+        rows.append(DemoLogin(
+            username=login.username, password=vocab.PASSWORD, role=membership.role,
+            what=login.what, second_factor=membership.needs_second_factor,
+            secret=base32_secret(device) if device else ""))
+    return rows
+
+
+def _device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    username: str
+    code: str
+    seconds_left: int
+    secret: str
+    config_url: str
+
+
+def demo_totp(*, username: str, at: float | None = None) -> DemoCode:
+    """The current authenticator code of a demo account. Never for a real account."""
+    user = User.objects.filter(username=username).first()
+    if user is None or not user.is_demo:
+        raise ApplicationError(f"{username!r} is not a demo account. Codes are shown only "
+                               "for the accounts of the demo service.")
+    device = _device(user)
+    if device is None:
+        raise ApplicationError(f"The demo account {username!r} has no authenticator.")
+    now = time.time() if at is None else at
+    clock = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                 drift=device.drift)
+    clock.time = now
+    value = clock.token()
+    left = device.step - int(now - device.t0) % device.step
+    return DemoCode(username=username, code=f"{value:0{device.digits}d}", seconds_left=left,
+                    secret=base32_secret(device), config_url=device.config_url)
