@@ -91,6 +91,7 @@ class ContactPlan:
         self.r = r
         self.client = dyads.client
         self.keyworker = dyads.keyworker
+        self.dyads = dyads
         self.deputy = dyads.deputy
         self.start = dyads.start
         self.length = dyads.length
@@ -101,6 +102,7 @@ class ContactPlan:
         self.everyday = rhythm["everyday"]
         self.client_everyday = rhythm["client_starts_everyday"]
         self.client_remote = rhythm["client_starts_remote"]
+        self.client_sessions = rhythm["client_starts_sessions"]
         base = np.asarray(NOT_ATTENDED)[self.setting]
         self.not_attended = np.minimum(base * rhythm["not_attended"], 0.6)
         self.skip = rhythm["skipped_sessions"] + 0.4 * self.stretched
@@ -196,7 +198,7 @@ class ContactPlan:
         u = rng.random(n)
         client_share = np.select(
             [insistent, kind == SESSION, kind == EVERYDAY, (kind == PHONE) | (kind == MESSAGE)],
-            [np.full(n, 0.95), np.full(n, 0.03), self.client_everyday[rows],
+            [np.full(n, 0.95), self.client_sessions[rows], self.client_everyday[rows],
              self.client_remote[rows]], 0.0)
         other_share = np.select([kind == ADVOCACY, kind == GROUP], [0.35, 0.15], 0.0)
         initiator = np.where(u < client_share, 1, np.where(u < client_share + other_share, 2, 0))

@@ -123,6 +123,11 @@ class ServicePlan:
     contact_batches: int
     _contacts: ContactPlan
 
+    @property
+    def dyads(self) -> Dyads:
+        """One row per relationship: who, when, where, and the planted pattern."""
+        return self._contacts.dyads
+
     def contacts(self) -> Iterator[tuple[Frame, Frame]]:
         """(contacts, addenda) per batch of relationships, ids continuing across batches."""
         return self._contacts.batches()

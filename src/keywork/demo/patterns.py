@@ -30,6 +30,7 @@ class Rhythm:
     everyday: float  # multiplies the rate of everyday contact on a unit
     client_starts_everyday: float  # share of everyday contact the client starts
     client_starts_remote: float  # share of calls and messages the client starts
+    client_starts_sessions: float  # share of planned sessions the client asked for
     not_attended: float  # multiplies the did-not-attend rate
     skipped_sessions: float  # share of planned sessions that never happen
     gap: float  # chance of a long gap without contact
@@ -37,12 +38,15 @@ class Rhythm:
 
 
 RHYTHMS: dict[int, Rhythm] = {
-    FRIENDLY: Rhythm(everyday=1.3, client_starts_everyday=0.6, client_starts_remote=0.5,
+    FRIENDLY: Rhythm(everyday=1.3, client_starts_everyday=0.6, client_starts_remote=0.6,
+                     client_starts_sessions=0.3,
                      not_attended=0.6, skipped_sessions=0.04, gap=0.05,
                      constant_contact=0.02),
     POLITE: Rhythm(everyday=0.6, client_starts_everyday=0.25, client_starts_remote=0.15,
+                   client_starts_sessions=0.03,
                    not_attended=1.0, skipped_sessions=0.05, gap=0.1, constant_contact=0.01),
     AMBIVALENT: Rhythm(everyday=0.8, client_starts_everyday=0.45, client_starts_remote=0.45,
+                       client_starts_sessions=0.05,
                        not_attended=2.0, skipped_sessions=0.15, gap=0.45,
                        constant_contact=0.22),
 }

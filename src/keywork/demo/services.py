@@ -23,11 +23,13 @@ from tqdm import tqdm
 from keywork.accounts.models import User
 from keywork.audit.context import audit_source
 from keywork.audit.services import audit_record
+from keywork.checkins.models import CheckinResponse, InstrumentVersion
 from keywork.clients.models import Client
 from keywork.contacts.models import Addendum, Contact
 from keywork.core.errors import ApplicationError
 from keywork.demo import patterns
 from keywork.demo import vocabulary as vocab
+from keywork.demo.checkins import Forms, checkin_frame
 from keywork.demo.generate import CONTACT_BATCH, ServicePlan, plan_service
 from keywork.demo.loader import Loader, remove_organisation
 from keywork.organisations.models import Membership, Organisation
@@ -127,9 +129,35 @@ def _plan(*, clients: int, seed: int, as_of: dt.date, progress: bool | None) -> 
     return plan
 
 
+def demo_forms() -> Forms:
+    """The shipped short forms the demo answers (loaded by ``migrate``)."""
+    from keywork.checkins.services import instruments_sync
+
+    versions = {}
+    for code in ("checkin-client-short", "checkin-keyworker-short"):
+        version = (InstrumentVersion.objects.filter(instrument__code=code)
+                   .order_by("-version").first())
+        if version is None:
+            instruments_sync(record=False)
+            version = (InstrumentVersion.objects.filter(instrument__code=code)
+                       .order_by("-version").first())
+        if version is None:
+            raise ApplicationError(f"The instrument {code} is not loaded: run "
+                                   "`keywork load_instruments`.")
+        versions[code] = version
+    client, worker = versions["checkin-client-short"], versions["checkin-keyworker-short"]
+
+    def items(version: InstrumentVersion) -> dict[str, str]:
+        return {i["dimension"]: i["code"] for i in version.definition["items"]
+                if i["dimension"] != "free_text"}
+
+    return Forms(client.pk, worker.pk, items(client), items(worker))
+
+
 def _load(plan: ServicePlan, *, progress: bool | None, bulk: bool) -> Loader:
-    big = [f.model for f in plan.frames if f.df.height >= 1000] + [Contact, Addendum]
-    loader = Loader([f.model for f in plan.frames] + [Contact, Addendum],
+    big = [f.model for f in plan.frames if f.df.height >= 1000] + [Contact, Addendum,
+                                                                   CheckinResponse]
+    loader = Loader([f.model for f in plan.frames] + [Contact, Addendum, CheckinResponse],
                     bulk=big if bulk else ())
     loader.start()
     password = make_password(vocab.PASSWORD)  # one hash for every demo account
@@ -145,6 +173,12 @@ def _load(plan: ServicePlan, *, progress: bool | None, bulk: bool) -> Loader:
             loader.write(addenda)
             bar.set_postfix_str(f"{loader.counts[Contact._meta.db_table]:,} contacts")
             bar.update(min(CONTACT_BATCH, relationships - bar.n))
+    with _bar("check-ins", 1, progress, unit="steps") as bar:
+        checkins = checkin_frame(seed=plan.seed, clock=plan.clock, dyads=plan.dyads,
+                                 forms=demo_forms())
+        loader.write(checkins)
+        bar.set_postfix_str(f"{checkins.df.height:,} check-ins")
+        bar.update(1)
     with _bar("indexes", loader.rebuilds, progress, unit="indexes") as bar:
         loader.finish(step=lambda name: (bar.set_postfix_str(name), bar.update(1)))
     return loader
