@@ -10,6 +10,7 @@ floor is the same stack answering the health check.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -66,7 +67,8 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
 
     _say(f"building a {clients}-client demo service on {vendor}")
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--clients", str(clients), "--seed", str(seed), verbosity=0)
+    call_command("seed_demo", "--clients", str(clients), "--seed", str(seed), verbosity=0,
+                 stdout=io.StringIO(), stderr=io.StringIO())
     rels = list(Relationship.objects.filter(status="active").select_related(
         "organisation").order_by("pk")[:n])
     rng = np.random.default_rng(seed)

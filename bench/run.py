@@ -70,6 +70,15 @@ def checkin(opts: Options) -> dict[str, Any]:
     return result
 
 
+@measurement("bulk_pg")
+def bulk_pg(opts: Options) -> dict[str, Any]:
+    """Load a 100,000-client demo service into PostgreSQL and evaluate it in bulk."""
+    from bench.proc import run_child
+
+    clients = max(500, int(100_000 * min(opts.scale, 1.0)))
+    return run_child("bench.bulk_pg", "--clients", str(clients), "--seed", str(opts.seed))
+
+
 def _version(dist: str) -> str | None:
     try:
         return metadata.version(dist)

@@ -103,7 +103,8 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'keywork.sqlite3'}")
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                              conn_health_checks=True)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout so the demo serves a browser while a command writes.
     _db.setdefault("OPTIONS", {})

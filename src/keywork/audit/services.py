@@ -64,7 +64,9 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint is needed: if this insert fails, the
+    # caller's whole write fails with it, which is what an audited write must do.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])

@@ -44,10 +44,15 @@ def _date_day(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
-def _frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+# Below this many relationships a plain cursor read beats COPY's per-statement set-up.
+COPY_FROM = 2000
+
+
+def _frame(sql: str, params: Sequence[Any], schema: dict[str, Any], *, bulk: bool = True
+           ) -> pl.DataFrame:
     names = list(schema)
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
+        if bulk and connection.vendor == "postgresql":
             raw = cur.cursor if hasattr(cur, "cursor") else cur
             query = raw.mogrify(sql, list(params)) if params else sql
             buf = io.BytesIO()
@@ -81,6 +86,7 @@ def _where(relationship_ids: Sequence[int] | None, organisation_id: int | None
 def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
                organisation_id: int | None = None) -> LoadedBatch:
     where, params = _where(relationship_ids, organisation_id)
+    bulk = relationship_ids is None or len(relationship_ids) >= COPY_FROM
     rels = _frame(
         # Built from constants and placeholders only; values travel as parameters.
         f"""SELECT r.id, r.organisation_id,
@@ -93,6 +99,7 @@ def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
         params,
         {"id": pl.Int64, "organisation_id": pl.Int64, "start_day": pl.Int32,
          "coerced": pl.Int8},
+        bulk=bulk,
     )
     cis = _frame(
         f"""SELECT c.relationship_id, {_day('c.submitted_at')} AS day,
@@ -107,6 +114,7 @@ def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
         {"rel": pl.Int64, "day": pl.Int32, "rater": pl.Int8, "overall": pl.Float32,
          "d0": pl.Float32, "d1": pl.Float32, "d2": pl.Float32, "d3": pl.Float32,
          "d4": pl.Float32, "estimate": pl.Float32, "at_max": pl.Int8},
+        bulk=bulk,
     )
     kind_case = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS))
     init_case = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(INITIATORS))
@@ -121,6 +129,7 @@ def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
         params,
         {"rel": pl.Int64, "day": pl.Int32, "initiator": pl.Int8, "attended": pl.Int8,
          "kind": pl.Int8},
+        bulk=bulk,
     )
     rel_id = rels["id"].to_numpy()
     # Map relationship ids to positions 0..n-1 (rel_id is sorted by the query).

@@ -9,6 +9,7 @@ organisation (each has its own thresholds), and write states and new alerts in b
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,6 @@ from keywork.audit.services import audit_record
 from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain import signals as engine
-from keywork.domain.instruments import instrument_from_dict
 from keywork.organisations.models import Membership
 from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.reader import load_batch
@@ -34,21 +34,35 @@ def as_of_day(day: dt.date | None = None) -> int:
     return engine.day_number(day or timezone.localdate())
 
 
+_CONFIGS: dict[tuple[int, str, int, str], engine.SignalConfig] = {}
+
+
 def config_for(organisation_id: int) -> engine.SignalConfig:
-    """The organisation's thresholds: defaults, the client form's reliability, overrides."""
+    """The organisation's thresholds: defaults, the client form's reliability, overrides.
+    Built once per combination of overrides and form version."""
     from keywork.checkins.models import CheckinPolicy, InstrumentVersion
 
     overrides = (
         CheckinPolicy.objects.filter(organisation_id=organisation_id)
         .values_list("signal_overrides", flat=True).first()
     ) or {}
+    from keywork.checkins.selectors import domain_instrument
+
     version = (InstrumentVersion.objects.filter(instrument__code=CLIENT_INSTRUMENT)
                .order_by("-version").first())
-    instrument = instrument_from_dict(version.definition) if version else None
+    key = (organisation_id, json.dumps(overrides, sort_keys=True),
+           version.pk if version else 0, version.digest if version else "")
+    if key in _CONFIGS:
+        return _CONFIGS[key]
+    instrument = domain_instrument(version) if version else None
     try:
-        return engine.SignalConfig.from_dict(overrides, client_instrument=instrument)
+        config = engine.SignalConfig.from_dict(overrides, client_instrument=instrument)
     except DomainError as exc:
         raise ApplicationError(str(exc), code="signal_settings") from exc
+    if len(_CONFIGS) > 256:
+        _CONFIGS.clear()
+    _CONFIGS[key] = config
+    return config
 
 
 def validate_overrides(overrides: dict[str, Any]) -> engine.SignalConfig:
