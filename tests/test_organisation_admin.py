@@ -251,3 +251,41 @@ def test_admin_pages_show_no_client_names(world, admin_http):
         html = admin_http.get(reverse(f"organisations:{name}")).content.decode()
         for client in world.clients.values():
             assert client.family_name not in html, name
+
+
+def test_administrator_sets_check_in_policy_and_thresholds(world):
+    from keywork.checkins.models import CheckinPolicy
+    from keywork.signals.services import config_for
+
+    http = login_as(HttpClient(), world.administrator)
+    url = reverse("organisations:checkin_policy")
+    page = http.get(url).content.decode()
+    assert "no_contact_days" in page  # the defaults are listed
+    resp = http.post(url, {"keyworker_visibility": "nothing", "link_hours": "48",
+                           "signal_overrides": '{"no_contact_days": 10}'})
+    assert resp.status_code == 302
+    policy = CheckinPolicy.objects.get(organisation=world.org)
+    assert (policy.keyworker_visibility, policy.link_hours) == ("nothing", 48)
+    assert config_for(world.org.pk).no_contact_days == 10
+
+
+def test_unknown_or_broken_thresholds_are_refused_and_the_input_kept(world):
+    from keywork.checkins.models import CheckinPolicy
+
+    http = login_as(HttpClient(), world.administrator)
+    url = reverse("organisations:checkin_policy")
+    resp = http.post(url, {"keyworker_visibility": "pattern", "link_hours": "72",
+                           "signal_overrides": '{"no_such_threshold": 3}'})
+    assert resp.status_code == 200
+    assert "no_such_threshold" in resp.content.decode()
+    resp = http.post(url, {"keyworker_visibility": "pattern", "link_hours": "72",
+                           "signal_overrides": '{"no_contact_days": '})
+    assert "not valid JSON" in resp.content.decode()
+    assert not CheckinPolicy.objects.filter(organisation=world.org,
+                                            signal_overrides__has_key="no_such_threshold"
+                                            ).exists()
+
+
+def test_keyworker_cannot_open_the_check_in_policy(world):
+    http = login_as(HttpClient(), world.keyworker)
+    assert http.get(reverse("organisations:checkin_policy")).status_code in (403, 404)

@@ -87,3 +87,39 @@ class SettingsForm(forms.ModelForm):
             "ending_grace_days": _("Empty: the service default."),
             "no_contact_days": _("Empty: the service default."),
         }
+
+
+class CheckinPolicyForm(forms.Form):
+    keyworker_visibility = forms.ChoiceField(
+        label=_("What keyworkers see of their clients' check-ins, at most"),
+        help_text=_("Each client can choose less. Supervisors always see everything."))
+    link_hours = forms.IntegerField(label=_("Hours a check-in link stays valid"),
+                                    min_value=1, max_value=24 * 30)
+    signal_overrides = forms.CharField(
+        label=_("Signal thresholds that differ from the defaults"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_('As JSON, for example {"no_contact_days": 10, "low_below": 45}. Empty: '
+                    "the defaults. The defaults are listed below."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from keywork.checkins.models import Visibility
+
+        field = self.fields["keyworker_visibility"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = Visibility.choices
+
+    def clean_signal_overrides(self) -> dict[str, Any]:
+        import json
+
+        raw = (self.cleaned_data.get("signal_overrides") or "").strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s"),
+                                        params={"error": exc}) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Give the thresholds as a JSON object: {...}."))
+        return value

@@ -240,3 +240,29 @@ def organisation_update(*, actor: Membership, **fields: Any) -> Organisation:
         organisation.save()
         _audit(actor, "update", organisation, "settings changed: " + ", ".join(changed))
     return organisation
+
+
+@transaction.atomic
+def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_hours: int,
+                          signal_overrides: dict[str, Any]) -> Any:
+    """What keyworkers see of client check-ins, how long links live, and the organisation's
+    own signal thresholds (checked by the engine before they are stored)."""
+    from keywork.checkins.models import CheckinPolicy, Visibility
+    from keywork.signals.services import validate_overrides
+
+    _require_admin(actor)
+    if keyworker_visibility not in Visibility.values:
+        raise ApplicationError(_("Choose what keyworkers may see."),
+                               field="keyworker_visibility")
+    if not 1 <= link_hours <= 24 * 30:
+        raise ApplicationError(_("A link can stay valid from 1 hour to 30 days."),
+                               field="link_hours")
+    validate_overrides(signal_overrides)
+    policy, _created = CheckinPolicy.objects.get_or_create(organisation=actor.organisation)
+    changed = _apply(policy, ("keyworker_visibility", "link_hours", "signal_overrides"), {
+        "keyworker_visibility": keyworker_visibility, "link_hours": link_hours,
+        "signal_overrides": signal_overrides})
+    if changed:
+        policy.save()
+        _audit(actor, "update", policy, "check-in policy changed: " + ", ".join(changed))
+    return policy

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.organisations import selectors, services
 from keywork.organisations.forms import (
+    CheckinPolicyForm,
     LegalBasisForm,
     MembershipForm,
     SettingsForm,
@@ -222,3 +223,30 @@ def settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The settings are saved."))
             return redirect("organisations:settings")
     return render(request, "organisations/settings.html", {"form": form})
+
+
+@administrator_required
+def checkin_policy(request: HttpRequest) -> HttpResponse:
+    import json
+
+    from keywork.checkins.selectors import policy_of
+    from keywork.domain.signals import SignalConfig
+
+    actor = _actor(request)
+    policy = policy_of(actor.organisation)
+    initial = {"keyworker_visibility": policy.keyworker_visibility,
+               "link_hours": policy.link_hours,
+               "signal_overrides": json.dumps(policy.signal_overrides, indent=1)
+               if policy.signal_overrides else ""}
+    form = CheckinPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_policy_update(actor=actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The check-in policy is saved."))
+            return redirect("organisations:checkin_policy")
+    defaults = sorted(SignalConfig().to_dict().items())
+    return render(request, "organisations/checkin_policy.html",
+                  {"form": form, "defaults": defaults})
