@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -36,7 +38,7 @@ def _raw(sql: str, params: list) -> None:
 
 def test_rows_link_to_each_other_from_the_genesis(chain):
     assert chain[0].prev_hash == GENESIS
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
     report = verify_chain()
     assert report.ok
