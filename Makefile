@@ -13,16 +13,16 @@ export KEYWORK_DATA_DIR ?= $(CURDIR)/var
 	install-test browser-deps messages clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade "pip<26"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade "pip<26" >&2
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/constraints.txt
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e .
-	touch $@
+	@$(BIN)/pip install --quiet -c requirements/constraints.txt -e . >&2
+	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[test,bench]"
-	touch $@
+	@$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[test,bench]" >&2
+	@touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -77,7 +77,7 @@ test: lint typecheck test-sqlite test-postgres test-browser
 
 ## bench: speed and memory figures as one JSON object
 bench: $(VENV)/.installed-test
-	KEYWORK_TESTING=1 $(BIN)/python -m bench.run
+	@KEYWORK_TESTING=1 $(BIN)/python -m bench.run
 
 messages: $(VENV)/.installed
 	cd src/keywork && DEBUG=1 ../../$(BIN)/keywork makemessages -l sv --no-obsolete \
