@@ -42,26 +42,14 @@ from keywork.checkins.selectors import (
 )
 from keywork.clients.views import KeyworkRequest, add_service_error
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.organisations.models import Membership, Role
+from keywork.core.http import membership_of
+from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
-from keywork.relationships.selectors import get_relationship_for_user, may_write_relationship
+from keywork.relationships.selectors import may_write_relationship
+from keywork.relationships.views import relationship_for_request
 
-
-def _relationship(request: KeyworkRequest, pk: int, *, write: bool = False) -> Relationship:
-    try:
-        rel = get_relationship_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            # The page shows the record: the read is recorded like any other.
-            rel = get_relationship_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return rel
-
-
-def _acting(request: KeyworkRequest) -> Membership:
-    if request.membership is None:
-        raise Http404
-    return request.membership
+_relationship = relationship_for_request
+_acting = membership_of
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:

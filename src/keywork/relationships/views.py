@@ -14,6 +14,7 @@ from keywork.clients.selectors import get_episode_for_user, history_entries, may
 from keywork.clients.views import KeyworkRequest, add_service_error, shown_count
 from keywork.contacts.selectors import TIMELINE_STEP, timeline_for_relationship
 from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.http import membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships import services
 from keywork.relationships.forms import (
@@ -33,7 +34,10 @@ from keywork.relationships.selectors import (
 )
 
 
-def _relationship(request: KeyworkRequest, pk: int, *, write: bool = False) -> Relationship:
+def relationship_for_request(request: KeyworkRequest, pk: int, *, write: bool = False
+                             ) -> Relationship:
+    """The relationship through its accessor, or 404. A write page that shows the record
+    (GET) also records the read."""
     try:
         rel = get_relationship_for_user(user=request.user, pk=pk, write=write)
         if write and request.method == "GET":
@@ -44,10 +48,8 @@ def _relationship(request: KeyworkRequest, pk: int, *, write: bool = False) -> R
     return rel
 
 
-def _acting(request: KeyworkRequest) -> Membership:
-    if request.membership is None:
-        raise Http404
-    return request.membership
+_relationship = relationship_for_request
+_acting = membership_of
 
 
 def _supervisor(request: KeyworkRequest) -> Membership:
