@@ -33,6 +33,13 @@ from keywork.contacts.models import Contact
 from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship
+from tests.factories import (
+    LegalBasisFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -59,17 +66,16 @@ class World:
 
 
 def make_org(name: str, **kw: Any) -> tuple[Organisation, Unit, Unit, LegalBasis, LegalBasis]:
-    org = Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"), **kw)
-    a = Unit.objects.create(organisation=org, name=f"{name} Residential",
-                            kind=Unit.Kind.RESIDENTIAL)
-    b = Unit.objects.create(organisation=org, name=f"{name} Community", kind=Unit.Kind.COMMUNITY)
-    lvm = LegalBasis.objects.create(
+    org = OrganisationFactory(name=name, **kw)
+    a = UnitFactory(organisation=org, name=f"{name} Residential", kind=Unit.Kind.RESIDENTIAL)
+    b = UnitFactory(organisation=org, name=f"{name} Community", kind=Unit.Kind.COMMUNITY)
+    lvm = LegalBasisFactory(
         organisation=org, code="compulsory", name="Compulsory care", is_coerced=True,
         powers="I report to the court on your care.",
         confidentiality_limits="Risk to you or others, a child at risk, absconding: "
         "I must tell social services and the court.",
     )
-    vol = LegalBasis.objects.create(
+    vol = LegalBasisFactory(
         organisation=org, code="voluntary", name="Voluntary", is_coerced=False,
         confidentiality_limits="Risk to you or others and a child at risk: social services.",
     )
@@ -78,10 +84,8 @@ def make_org(name: str, **kw: Any) -> tuple[Organisation, Unit, Unit, LegalBasis
 
 def make_user(username: str, org: Organisation, role: str, units: list[Unit] = ()  # type: ignore[assignment]
               ) -> tuple[User, Membership]:
-    user = User.objects.create_user(username=username, password=PASSWORD,
-                                    first_name=username.capitalize(), last_name="Test")
-    membership = Membership.objects.create(organisation=org, user=user, role=role)
-    membership.units.set(units)
+    user = UserFactory(username=username, password=PASSWORD)
+    membership = MembershipFactory(organisation=org, user=user, role=role, units=list(units))
     return user, membership
 
 

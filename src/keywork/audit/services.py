@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from keywork.audit.context import current_source
 from keywork.audit.models import AuditEvent
@@ -109,11 +110,11 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainReport:
     checked = 0
     for event in rows:
         if event.prev_hash != prev:
-            return ChainReport(checked, event.pk, "does not link to the row before it "
-                                                  "(a row was removed or inserted)")
+            return ChainReport(checked, event.pk, gettext(
+                "does not link to the row before it (a row was removed or inserted)"))
         if not hmac.compare_digest(compute_hash(event), event.hash):
-            return ChainReport(checked, event.pk, "its content does not match its digest "
-                                                  "(the row was changed)")
+            return ChainReport(checked, event.pk, gettext(
+                "its content does not match its digest (the row was changed)"))
         prev = event.hash
         checked += 1
     return ChainReport(checked, None, "")
