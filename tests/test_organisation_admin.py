@@ -289,3 +289,43 @@ def test_unknown_or_broken_thresholds_are_refused_and_the_input_kept(world):
 def test_keyworker_cannot_open_the_check_in_policy(world):
     http = login_as(HttpClient(), world.keyworker)
     assert http.get(reverse("organisations:checkin_policy")).status_code in (403, 404)
+
+
+def test_administrator_unlocks_a_locked_out_account(world, settings):
+    from axes.models import AccessAttempt
+
+    from keywork.audit.models import AuditEvent
+
+    http = HttpClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        http.post(reverse("accounts:login"), {"username": "keyworker", "password": "wrong"},
+                  REMOTE_ADDR="198.51.100.4")
+    assert AccessAttempt.objects.filter(username="keyworker").exists()
+    admin = login_as(HttpClient(), world.administrator)
+    target = world.memberships["keyworker"]
+    resp = admin.post(reverse("organisations:user_unlock", args=[target.pk]))
+    assert resp.status_code == 302
+    assert not AccessAttempt.objects.filter(username="keyworker").exists()
+    assert AuditEvent.objects.filter(detail__startswith="sign-in lockout lifted").exists()
+
+
+def test_administrator_resets_a_lost_second_factor_but_not_their_own(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=world.supervisor, name="old phone", confirmed=True)
+    admin = login_as(HttpClient(), world.administrator)
+    sup = world.memberships["supervisor"]
+    admin.post(reverse("organisations:user_second_factor_reset", args=[sup.pk]))
+    assert not TOTPDevice.objects.filter(user=world.supervisor).exists()
+    own = world.memberships["administrator"]
+    resp = admin.post(reverse("organisations:user_second_factor_reset", args=[own.pk]),
+                      follow=True)
+    assert "Ask another administrator" in resp.content.decode()
+    assert TOTPDevice.objects.filter(user=world.administrator).exists()
+
+
+def test_keyworker_cannot_unlock_or_reset_accounts(world):
+    http = login_as(HttpClient(), world.keyworker)
+    target = world.memberships["colleague"]
+    for name in ("organisations:user_unlock", "organisations:user_second_factor_reset"):
+        assert http.post(reverse(name, args=[target.pk])).status_code in (403, 404)

@@ -266,3 +266,29 @@ def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_
         policy.save()
         _audit(actor, "update", policy, "check-in policy changed: " + ", ".join(changed))
     return policy
+
+
+@transaction.atomic
+def account_unlock(*, actor: Membership, membership: Membership) -> int:
+    """Lift a sign-in lockout for this person (all addresses). Returns the attempts cleared."""
+    from axes.utils import reset
+
+    _require_admin(actor)
+    cleared = reset(username=membership.user.get_username())
+    _audit(actor, "update", membership, f"sign-in lockout lifted ({cleared} attempts)")
+    return cleared
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: Membership, membership: Membership) -> int:
+    """Remove this person's authenticator devices: at the next sign-in they set up a new
+    one. For a lost or replaced phone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_admin(actor)
+    if membership.user_id == actor.user_id:
+        raise ApplicationError(_("Ask another administrator to reset your own second "
+                                 "factor."))
+    removed, _detail = TOTPDevice.objects.filter(user=membership.user).delete()
+    _audit(actor, "update", membership, f"second factor reset ({removed} devices removed)")
+    return removed

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.organisations import selectors, services
@@ -250,3 +251,32 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
     defaults = sorted(SignalConfig().to_dict().items())
     return render(request, "organisations/checkin_policy.html",
                   {"form": form, "defaults": defaults})
+
+
+@administrator_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        target = selectors.get_membership_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    services.account_unlock(actor=_actor(request), membership=target)
+    messages.success(request, _("Sign-in is unlocked for this person."))
+    return redirect("organisations:user_edit", pk=target.pk)
+
+
+@administrator_required
+@require_POST
+def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        target = selectors.get_membership_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    try:
+        services.second_factor_reset(actor=_actor(request), membership=target)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The second factor is reset. At the next sign-in this "
+                                    "person sets up a new authenticator."))
+    return redirect("organisations:user_edit", pk=target.pk)
