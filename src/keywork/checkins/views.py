@@ -40,16 +40,12 @@ from keywork.checkins.selectors import (
     private_comments,
     relationship_pattern,
 )
-from keywork.clients.views import KeyworkRequest, add_service_error
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import membership_of
+from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import may_write_relationship
 from keywork.relationships.views import relationship_for_request
-
-_relationship = relationship_for_request
-_acting = membership_of
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:
@@ -74,8 +70,8 @@ def qr_svg(url: str) -> str:
 @require_GET
 def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The check-ins of one relationship, as much of them as this person may see."""
-    rel = _relationship(request, pk)
-    membership = _acting(request)
+    rel = relationship_for_request(request, pk)
+    membership = membership_of(request)
     page = checkins_for_page(membership=membership, relationship=rel)
     return render(request, "checkins/relationship.html", {
         "rel": rel, "client": rel.client, "page": page, "relationship": rel,
@@ -96,7 +92,7 @@ def _create_link(request: KeyworkRequest, rel: Relationship, form: LinkForm, mod
         return None
     try:
         return services.checkin_link_create(
-            membership=_acting(request), relationship=rel, mode=mode,
+            membership=membership_of(request), relationship=rel, mode=mode,
             instrument_code=form.cleaned_data["instrument"] or CLIENT_SHORT)
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -107,7 +103,7 @@ def _create_link(request: KeyworkRequest, rel: Relationship, form: LinkForm, mod
 @never_cache
 @require_http_methods(["GET", "POST"])
 def link_new(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
+    rel = relationship_for_request(request, pk, write=True)
     form = _link_form(request)
     if request.method == "POST":
         made = _create_link(request, rel, form, CheckinResponse.Mode.LINK)
@@ -127,7 +123,7 @@ def link_new(request: KeyworkRequest, pk: int) -> HttpResponse:
 def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
     """Hand the unit's tablet to the client: the worker is signed out first, so nothing of
     theirs is reachable on the tablet and they cannot see the answers."""
-    rel = _relationship(request, pk, write=True)
+    rel = relationship_for_request(request, pk, write=True)
     form = _link_form(request)
     if request.method == "POST":
         made = _create_link(request, rel, form, CheckinResponse.Mode.TABLET)
@@ -144,7 +140,7 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def keyworker_form(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The keyworker's own check-in: their view, then their guess at the client's."""
-    rel = _relationship(request, pk, write=True)
+    rel = relationship_for_request(request, pk, write=True)
     version = current_version(KEYWORKER_SHORT)
     if version is None:
         raise Http404
@@ -204,7 +200,7 @@ def _fhir(data: dict[str, Any], filename: str) -> HttpResponse:
 @require_GET
 def fhir_questionnaire(request: KeyworkRequest, pk: int) -> HttpResponse:
     """An instrument as a FHIR R5 Questionnaire. Instruments hold no client data."""
-    _acting(request)
+    membership_of(request)
     version = get_object_or_404(InstrumentVersion.objects.select_related("instrument"), pk=pk)
     return _fhir(fhir.questionnaire(version), f"{version.instrument.code}-v{version.version}")
 
@@ -224,10 +220,10 @@ def fhir_response(request: KeyworkRequest, pk: int) -> HttpResponse:
 def comments(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The client's private comments to the supervisor. Supervisors of the unit only
     (not one who is the keyworker or deputy of this relationship)."""
-    membership = _acting(request)
+    membership = membership_of(request)
     if membership.role != Role.SUPERVISOR:
         raise Http404
-    rel = _relationship(request, pk)
+    rel = relationship_for_request(request, pk)
     if not may_read_private_comments(membership, rel):
         raise Http404
     if request.method == "POST":

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from keywork.clients.selectors import (
 from keywork.contacts.forms import ContactForm
 from keywork.contacts.selectors import TIMELINE_MAX, TIMELINE_STEP, timeline_for_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest
+from keywork.core.http import KeyworkRequest, add_service_error
 from keywork.organisations.models import Role
 from keywork.relationships.models import Status
 from keywork.relationships.selectors import (
@@ -42,12 +41,6 @@ from keywork.relationships.selectors import (
     may_write_relationship,
     relationships_of_client,
 )
-
-
-def add_service_error(form: BaseForm, exc: ApplicationError) -> None:
-    """A rule broken in a service becomes an error on its field, or on the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def shown_count(request: HttpRequest) -> int:

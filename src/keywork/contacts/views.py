@@ -12,27 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from keywork.clients.selectors import may_write_client
-from keywork.clients.views import (
-    KeyworkRequest,
-    add_service_error,
-    client_timeline_context,
-)
+from keywork.clients.views import client_timeline_context
 from keywork.contacts import services
 from keywork.contacts.forms import AddendumForm, ContactForm
 from keywork.contacts.models import Contact
 from keywork.contacts.selectors import get_contact_for_user, timeline_for_relationship
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.organisations.models import Membership, Role
+from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import get_relationship_for_user
 
 RECENT = 5
-
-
-def _acting(request: KeyworkRequest) -> Membership:
-    if request.membership is None:
-        raise Http404
-    return request.membership
 
 
 def _contact(request: KeyworkRequest, pk: int, *, write: bool = False) -> Contact:
@@ -80,7 +71,7 @@ def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object
 @require_http_methods(["GET", "POST"])
 def log(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = _relationship(request, pk)
-    membership = _acting(request)
+    membership = membership_of(request)
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +112,7 @@ def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk, write=True)
-    membership = _acting(request)
+    membership = membership_of(request)
     refusal = ""
     if contact.is_signed:
         refusal = _("A signed note cannot be changed. Add an addendum instead.")
@@ -149,7 +140,7 @@ def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_POST
 def sign(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk, write=True)
-    membership = _acting(request)
+    membership = membership_of(request)
     try:
         services.contact_sign(membership=membership, contact=contact)
     except ApplicationError as exc:
@@ -164,7 +155,7 @@ def sign(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def addendum(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk, write=True)
-    membership = _acting(request)
+    membership = membership_of(request)
     form = AddendumForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

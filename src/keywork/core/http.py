@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
+from keywork.core.errors import ApplicationError
 from keywork.organisations.models import Membership
 
 
@@ -15,10 +17,17 @@ class KeyworkRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def membership_of(request: KeyworkRequest) -> Membership:
+def membership_of(request: HttpRequest) -> Membership:
     """The acting membership; a request without one never reaches a record (404)."""
     from django.http import Http404
 
-    if request.membership is None:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
         raise Http404
-    return request.membership
+    return membership
+
+
+def add_service_error(form: BaseForm, exc: ApplicationError) -> None:
+    """A rule broken in a service becomes an error on its field, or on the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from keywork.core.http import membership_of
 from keywork.dashboards import selectors
-from keywork.organisations.models import Membership, Role
+from keywork.organisations.models import Role
 from keywork.signals import text
 from keywork.signals.models import Alert
 
@@ -42,10 +43,6 @@ def roles_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 class DaysForm(forms.Form):
     days = forms.IntegerField(
         label=_("Without contact for at least this many days"), min_value=1, max_value=365,
@@ -67,7 +64,7 @@ class AlertFilterForm(forms.Form):
 
 @roles_required(Role.KEYWORKER, Role.SUPERVISOR)
 def keyworker(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     rows = selectors.caseload(membership)
     return render(request, "dashboards/keyworker.html", {
         "rows": rows,
@@ -79,7 +76,7 @@ def keyworker(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.SUPERVISOR)
 def supervisor(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     default = membership.organisation.contact_gap_days
     form = DaysForm(request.GET or None, initial={"days": default})
     days_given = form.is_bound and form.is_valid() and bool(form.cleaned_data["days"])
@@ -118,7 +115,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.MANAGER)
 def manager(request: HttpRequest) -> HttpResponse:
-    figures = selectors.manager_figures(_membership(request).organisation)
+    figures = selectors.manager_figures(membership_of(request).organisation)
     return render(request, "dashboards/manager.html", {
         "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": selectors.MIN_CELL,
     })
@@ -126,7 +123,7 @@ def manager(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.RESEARCHER)
 def research(request: HttpRequest) -> HttpResponse:
-    org = _membership(request).organisation
+    org = membership_of(request).organisation
     return render(request, "dashboards/research.html", {
         "cells": selectors.research_table(org),
         "bases": selectors.legal_bases_in_use(org),
@@ -137,7 +134,7 @@ def research(request: HttpRequest) -> HttpResponse:
 @never_cache
 @roles_required(Role.RESEARCHER)
 def research_export(request: HttpRequest) -> HttpResponse:
-    rows = selectors.research_export(_membership(request))
+    rows = selectors.research_export(membership_of(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"keywork-episodes-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.http import add_service_error, membership_of
 from keywork.organisations import selectors, services
 from keywork.organisations.forms import (
     CheckinPolicyForm,
@@ -28,7 +28,7 @@ from keywork.organisations.forms import (
     UnitForm,
     UserCreateForm,
 )
-from keywork.organisations.models import Membership, Role
+from keywork.organisations.models import Role
 
 View = Callable[..., HttpResponse]
 
@@ -47,28 +47,19 @@ def administrator_required(view: View) -> View:
     return wrapper
 
 
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _form_error(form: forms.BaseForm, exc: ApplicationError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 # --- People ---------------------------------------------------------------------------------
 
 
 @administrator_required
 def users(request: HttpRequest) -> HttpResponse:
-    memberships = selectors.memberships_for_organisation(_actor(request).organisation)
+    memberships = selectors.memberships_for_organisation(membership_of(request).organisation)
     return render(request, "organisations/users.html", {"memberships": memberships})
 
 
 @never_cache
 @administrator_required
 def user_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = membership_of(request)
     form = UserCreateForm(request.POST or None, organisation=actor.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -79,7 +70,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"], email=data["email"], password=data["password"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             # Shown once, on this response only: never stored, never sent again.
             return render(request, "organisations/user_created.html", {
@@ -92,7 +83,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = membership_of(request)
     try:
         target = selectors.get_membership_for_user(user=request.user, pk=pk)
     except AccessDenied as exc:
@@ -107,7 +98,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.membership_update(actor=actor, membership=target, role=data["role"],
                                        units=data["units"], is_active=data["is_active"])
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The account is saved."))
             if not target.is_active:
@@ -127,7 +118,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 def units(request: HttpRequest) -> HttpResponse:
-    unit_list = selectors.units_with_counts(_actor(request).organisation)
+    unit_list = selectors.units_with_counts(membership_of(request).organisation)
     return render(request, "organisations/units.html", {"units": unit_list})
 
 
@@ -136,9 +127,9 @@ def unit_new(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_create(actor=_actor(request), **form.cleaned_data)
+            services.unit_create(actor=membership_of(request), **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The unit is saved."))
             return redirect("organisations:units")
@@ -155,9 +146,9 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, instance=copy.copy(unit))
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(actor=_actor(request), unit=unit, **form.cleaned_data)
+            services.unit_update(actor=membership_of(request), unit=unit, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The unit is saved."))
             return redirect("organisations:units")
@@ -169,7 +160,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 def legal_bases(request: HttpRequest) -> HttpResponse:
-    bases = selectors.legal_bases_for_organisation(_actor(request).organisation)
+    bases = selectors.legal_bases_for_organisation(membership_of(request).organisation)
     return render(request, "organisations/legal_bases.html", {"bases": bases})
 
 
@@ -178,9 +169,9 @@ def legal_basis_new(request: HttpRequest) -> HttpResponse:
     form = LegalBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.legal_basis_create(actor=_actor(request), **form.cleaned_data)
+            services.legal_basis_create(actor=membership_of(request), **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The legal basis is saved."))
             return redirect("organisations:legal_bases")
@@ -197,10 +188,10 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
                           code_fixed=selectors.legal_basis_in_use(basis))
     if request.method == "POST" and form.is_valid():
         try:
-            services.legal_basis_update(actor=_actor(request), legal_basis=basis,
+            services.legal_basis_update(actor=membership_of(request), legal_basis=basis,
                                         **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The legal basis is saved."))
             return redirect("organisations:legal_bases")
@@ -213,13 +204,13 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 def settings(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = membership_of(request)
     form = SettingsForm(request.POST or None, instance=copy.copy(actor.organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(actor=actor, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("organisations:settings")
@@ -233,7 +224,7 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
     from keywork.checkins.selectors import policy_of
     from keywork.domain.signals import SignalConfig
 
-    actor = _actor(request)
+    actor = membership_of(request)
     policy = policy_of(actor.organisation)
     initial = {"keyworker_visibility": policy.keyworker_visibility,
                "link_hours": policy.link_hours,
@@ -244,7 +235,7 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
         try:
             services.checkin_policy_update(actor=actor, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The check-in policy is saved."))
             return redirect("organisations:checkin_policy")
@@ -260,7 +251,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         target = selectors.get_membership_for_user(user=request.user, pk=pk)
     except AccessDenied as exc:
         raise Http404 from exc
-    services.account_unlock(actor=_actor(request), membership=target)
+    services.account_unlock(actor=membership_of(request), membership=target)
     messages.success(request, _("Sign-in is unlocked for this person."))
     return redirect("organisations:user_edit", pk=target.pk)
 
@@ -273,7 +264,7 @@ def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     except AccessDenied as exc:
         raise Http404 from exc
     try:
-        services.second_factor_reset(actor=_actor(request), membership=target)
+        services.second_factor_reset(actor=membership_of(request), membership=target)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

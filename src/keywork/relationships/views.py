@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keywork.clients.selectors import get_episode_for_user, history_entries, may_write_client
-from keywork.clients.views import KeyworkRequest, add_service_error, shown_count
+from keywork.clients.views import shown_count
 from keywork.contacts.selectors import TIMELINE_STEP, timeline_for_relationship
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import membership_of
+from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships import services
 from keywork.relationships.forms import (
@@ -48,12 +48,10 @@ def relationship_for_request(request: KeyworkRequest, pk: int, *, write: bool = 
     return rel
 
 
-_relationship = relationship_for_request
-_acting = membership_of
 
 
 def _supervisor(request: KeyworkRequest) -> Membership:
-    membership = _acting(request)
+    membership = membership_of(request)
     if membership.role != Role.SUPERVISOR:
         raise Http404
     return membership
@@ -113,7 +111,7 @@ def propose(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk)
+    rel = relationship_for_request(request, pk)
     limit = shown_count(request)
     contacts, has_more = timeline_for_relationship(rel, limit=limit)
     url = reverse("relationships:detail", kwargs={"pk": rel.pk})
@@ -145,8 +143,8 @@ def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def introduction(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
-    membership = _acting(request)
+    rel = relationship_for_request(request, pk, write=True)
+    membership = membership_of(request)
     existing = getattr(rel, "introduction", None)
     form = IntroductionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and existing is None and form.is_valid():
@@ -169,8 +167,8 @@ def introduction(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activate(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
-    membership = _acting(request)
+    rel = relationship_for_request(request, pk, write=True)
+    membership = membership_of(request)
     intro = getattr(rel, "introduction", None)
     complete = intro is not None and intro.is_complete
     form = ActivateForm(request.POST if request.method == "POST" else None)
@@ -196,8 +194,8 @@ def activate(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ending(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
-    membership = _acting(request)
+    rel = relationship_for_request(request, pk, write=True)
+    membership = membership_of(request)
     form = EndingForm(request.POST if request.method == "POST" else None)
     can_end = rel.status in (Status.PROPOSED, Status.ACTIVE)
     if request.method == "POST" and can_end and form.is_valid():
@@ -217,8 +215,8 @@ def ending(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
-    membership = _acting(request)
+    rel = relationship_for_request(request, pk, write=True)
+    membership = membership_of(request)
     form = CloseForm(request.POST if request.method == "POST" else None)
     can_close = rel.status == Status.ENDING
     if request.method == "POST" and can_close and form.is_valid():
@@ -236,7 +234,7 @@ def close(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deputy(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk, write=True)
+    rel = relationship_for_request(request, pk, write=True)
     membership = _supervisor(request)
     candidates = [c for c in allocation_candidates(organisation=membership.organisation,
                                                    unit=rel.episode.unit)

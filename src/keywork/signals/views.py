@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, membership_of
+from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.relationships.selectors import get_relationship_for_user
 from keywork.signals import selectors, services
 from keywork.signals.charts import line_chart
@@ -47,7 +47,7 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The alert is acknowledged."))
             return redirect("signals:alert", pk=alert.pk)
         except ApplicationError as exc:
-            form.add_error("note" if exc.field == "note" else None, exc.message)
+            add_service_error(form, exc)
     return render(request, "signals/alert.html", {
         "view": selectors.describe(alert), "alert": alert,
         "relationship": alert.relationship, "form": form,
