@@ -16,12 +16,12 @@ from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoic
 from keywork.checkins.selectors import client_checkins_shown
 from keywork.clients import services as client_services
 from keywork.clients.models import Episode
-from keywork.dashboards.selectors import alert_shown, checkins_shown_bulk
+from keywork.dashboards.selectors import checkins_shown_bulk
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship
 from keywork.signals import text
 from keywork.signals.models import Alert, RelationshipState
-from keywork.signals.selectors import alert_visible
+from keywork.signals.selectors import alert_shown, alert_visible
 from keywork.signals.services import relationship_evaluate
 from tests.helpers import login_as
 from tests.test_signals_evaluation import _checkin, _contacts
@@ -210,7 +210,7 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
                     seen.add(expected)
                     for code in text.ALERT_TITLES:
                         alert = Alert(code=code, relationship=rel)
-                        assert alert_shown(membership, code, bulk[rel.pk]) == alert_visible(
+                        assert alert_shown(code, bulk[rel.pk]) == alert_visible(
                             membership, alert, rel), (policy, choice, membership.role, code)
     assert seen == {None, "pattern", "all"}
 
@@ -537,3 +537,22 @@ def test_manager_sees_completion_by_relationship_quality_and_formal_power(world)
     assert "Episode1" not in html
     _assert_no_names(world, html)
     assert count() == empty
+
+
+def test_queue_hides_rating_alerts_of_a_client_the_supervisor_keyworks_privately(world):
+    """The client's choice binds a supervisor who is their keyworker: the queue must not
+    show alerts that reveal the client's ratings, while other alerts stay."""
+    _policy(world, "scores")
+    own = _allocate(world, _new_client(world, "Gun", "Private"), worker="supervisor")
+    _share(own, "nothing")
+    _alert(own, "client_low", params={"latest": 30, "below": 50})
+    _alert(own, "no_contact", params={"days_since": 20, "days": 14})
+    codes = {row.alert.code for row in
+             _get(world, "supervisor", "dashboards:supervisor").context["page"].queue
+             if row.alert.relationship_id == own.pk}
+    assert codes == {"no_contact"}
+    _share(own, "scores")
+    codes = {row.alert.code for row in
+             _get(world, "supervisor", "dashboards:supervisor").context["page"].queue
+             if row.alert.relationship_id == own.pk}
+    assert codes == {"client_low", "no_contact"}

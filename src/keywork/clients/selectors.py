@@ -94,12 +94,6 @@ def audit_list(*, user: Any, what: str, clients: list[Client] | list[int]) -> No
     )
 
 
-def current_episode(client: Client) -> Episode | None:
-    return client.episodes.filter(end_date__isnull=True).select_related(
-        "unit", "legal_basis").first() or client.episodes.select_related(
-        "unit", "legal_basis").first()
-
-
 def get_episode_for_user(*, user: Any, pk: int, write: bool = False) -> Episode:
     try:
         episode = Episode.objects.select_related("client", "unit", "legal_basis").get(pk=pk)

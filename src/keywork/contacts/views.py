@@ -20,8 +20,7 @@ from keywork.contacts.selectors import get_contact_for_user, timeline_for_relati
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.organisations.models import Role
-from keywork.relationships.models import Relationship
-from keywork.relationships.selectors import get_relationship_for_user
+from keywork.relationships.views import relationship_for_request
 
 RECENT = 5
 
@@ -35,16 +34,6 @@ def _contact(request: KeyworkRequest, pk: int, *, write: bool = False) -> Contac
     except AccessDenied as exc:
         raise Http404 from exc
     return contact
-
-
-def _relationship(request: KeyworkRequest, pk: int) -> Relationship:
-    try:
-        rel = get_relationship_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            rel = get_relationship_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return rel
 
 
 def _back(request: KeyworkRequest, contact: Contact) -> HttpResponse:
@@ -70,7 +59,7 @@ def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object
 @login_required
 @require_http_methods(["GET", "POST"])
 def log(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = _relationship(request, pk)
+    rel = relationship_for_request(request, pk, write=True)
     membership = membership_of(request)
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

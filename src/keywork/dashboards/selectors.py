@@ -42,7 +42,7 @@ from keywork.relationships.selectors import caseload_for_worker
 from keywork.signals import text
 from keywork.signals.charts import HEIGHT, PAD_B, PAD_L, PAD_R, PAD_T, WIDTH, Chart, Line
 from keywork.signals.models import Alert, Pattern, RelationshipState
-from keywork.signals.selectors import AlertView, describe
+from keywork.signals.selectors import AlertView, alert_shown, describe
 
 
 def _last_attended_contact(**match: Any) -> Subquery:
@@ -108,15 +108,6 @@ def checkins_shown_bulk(membership: Membership, relationships: Iterable[Relation
         else:
             shown[rel.pk] = "all" if rel.episode.unit_id in units else None
     return shown
-
-
-def alert_shown(membership: Membership, code: str, checkins_shown: str | None) -> bool:
-    """``signals.selectors.alert_visible`` without a query: alerts that reveal the client's
-    ratings follow what the viewer sees of the client's check-ins (a supervisor of the unit
-    sees them all, unless they key-work this client themselves)."""
-    if code not in text.FROM_CLIENT_RATINGS:
-        return True
-    return checkins_shown is not None
 
 
 ALERT_PRIORITY = ("client_drop", "client_low", "gap_widening", "worker_low_early",
@@ -245,7 +236,7 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
         for alert in (Alert.objects.filter(organisation_id=membership.organisation_id,
                                            relationship_id__in=[r.pk for r in rels])
                       .exclude(status=Alert.Status.RESOLVED)):
-            if alert_shown(membership, alert.code, shown[alert.relationship_id]):
+            if alert_shown(alert.code, shown[alert.relationship_id]):
                 alerts[alert.relationship_id].append(alert)
     rows = []
     for rel in rels:
@@ -542,18 +533,22 @@ class QueueRow:
         return self.view.alert
 
 
-def alert_queue(membership: Membership, ids: list[int], *, status: str = "", code: str = "",
-                today: dt.date | None = None) -> tuple[list[QueueRow], int]:
+def alert_queue(membership: Membership, ids: list[int], private: set[int], *,
+                status: str = "", code: str = "", today: dt.date | None = None
+                ) -> tuple[list[QueueRow], int]:
     """Open and acknowledged alerts of relationships in the units, open ones first and the
     oldest first within each; filtered by ``status`` and ``code`` when given. At most
-    ``QUEUE_LIMIT`` rows, and how many there are in all. A supervisor sees every alert
-    (``signals.selectors.alert_visible``); nobody else is given this queue."""
+    ``QUEUE_LIMIT`` rows, and how many there are in all. The rule of
+    ``signals.selectors.alert_visible`` applies: alerts that reveal the client's ratings are
+    left out for ``private`` relationships (the supervisor key-works them and the client
+    keeps their check-ins private). Nobody but a supervisor is given this queue."""
     if membership.role != Role.SUPERVISOR:
         return [], 0
     today = today or timezone.localdate()
     qs = Alert.objects.filter(organisation_id=membership.organisation_id,
                               relationship__episode__unit_id__in=ids,
-                              status__in=QUEUE_STATUSES)
+                              status__in=QUEUE_STATUSES).exclude(
+        relationship_id__in=private, code__in=text.FROM_CLIENT_RATINGS)
     if status:
         qs = qs.filter(status=status)
     if code:
@@ -633,15 +628,17 @@ def supervisor_page(membership: Membership, *, days: int, alert_status: str = ""
                .values_list("pk", flat=True))
     if "units" in parts:
         page.units = supervisor_overview(membership, days=days, today=today, audit=False)
+    private = (_private_relationships(membership, ids)
+               if ids and parts & {"patterns", "changes", "queue"} else set())
     if ids and parts & {"patterns", "changes"}:
-        private = _private_relationships(membership, ids)
         if "patterns" in parts:
             page.patterns = patterns_by_worker(membership, ids, private)
         if "changes" in parts:
             page.changes = changed_patterns(membership, ids, private)
     if ids and "queue" in parts:
-        page.queue, page.queue_total = alert_queue(membership, ids, status=alert_status,
-                                                   code=alert_code, today=today)
+        page.queue, page.queue_total = alert_queue(membership, ids, private,
+                                                   status=alert_status, code=alert_code,
+                                                   today=today)
     shown = overview_clients(page.units)
     shown |= {row.alert.client_id for row in page.queue}
     shown |= {change.relationship.client_id for change in page.changes}

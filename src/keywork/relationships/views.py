@@ -83,6 +83,9 @@ def _done(request: KeyworkRequest, rel: Relationship, message: str) -> HttpRespo
 def propose(request: KeyworkRequest, pk: int) -> HttpResponse:
     try:
         episode = get_episode_for_user(user=request.user, pk=pk, write=True)
+        if request.method == "GET":
+            # The form shows the client's relationships: the read is recorded.
+            get_episode_for_user(user=request.user, pk=pk)
     except AccessDenied as exc:
         raise Http404 from exc
     membership = _supervisor(request)

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinResponse, Rater
 from keywork.checkins.selectors import client_checkins_shown, supervises
 from keywork.core.errors import AccessDenied
@@ -42,6 +43,13 @@ def describe(alert: Alert) -> AlertView:
     )
 
 
+def alert_shown(code: str, checkins_shown: str | None) -> bool:
+    """Whether an alert of this code is shown to someone who sees ``checkins_shown`` of the
+    client's check-ins ("all", "pattern" or None): alerts that reveal the client's ratings
+    follow the ratings; other alerts are not filtered."""
+    return code not in text.FROM_CLIENT_RATINGS or checkins_shown is not None
+
+
 def alert_visible(membership: Membership | None, alert: Alert, relationship: Relationship
                   ) -> bool:
     """Alerts that reveal the client's ratings follow the same rule as the ratings themselves
@@ -52,28 +60,44 @@ def alert_visible(membership: Membership | None, alert: Alert, relationship: Rel
         return False
     if alert.code not in text.FROM_CLIENT_RATINGS:
         return True
-    return client_checkins_shown(membership, relationship) is not None
+    return alert_shown(alert.code, client_checkins_shown(membership, relationship))
 
 
 def get_alert_for_user(*, user: Any, pk: int, write: bool = False) -> Alert:
-    try:
-        alert = Alert.objects.get(pk=pk)
-    except (Alert.DoesNotExist, ValueError) as exc:
-        raise AccessDenied("No such alert.") from exc
+    """An alert through its relationship's accessor (scope and audit), then the visibility
+    rule. Refusals are audited as refusals of the alert."""
+    membership = active_membership(user)
+    alert = None
+    if membership is not None:
+        try:
+            alert = Alert.objects.get(pk=pk, organisation_id=membership.organisation_id)
+        except (Alert.DoesNotExist, ValueError, TypeError):
+            alert = None
+    if alert is None:
+        _refuse(user, membership, pk)
+    assert alert is not None
     rel = get_relationship_for_user(user=user, pk=alert.relationship_id, write=write)
-    if not alert_visible(active_membership(user), alert, rel):
-        raise AccessDenied("This alert is not open to you.")
+    if not alert_visible(membership, alert, rel):
+        _refuse(user, membership, pk, client_id=alert.client_id)
     alert.relationship = rel
     return alert
 
 
-def open_alerts(relationships: QuerySet[Relationship] | list[int], membership: Membership
-                ) -> list[AlertView]:
-    qs = (Alert.objects.filter(relationship__in=relationships)
-          .exclude(status=Alert.Status.RESOLVED)
-          .select_related("relationship", "relationship__client", "relationship__episode",
-                          "relationship__keyworker").order_by("-raised_at"))
-    return [describe(a) for a in qs if alert_visible(membership, a, a.relationship)]
+def _refuse(user: Any, membership: Membership | None, pk: Any, client_id: int | None = None
+            ) -> None:
+    audit_record(actor=user, action="denied", role=membership.role if membership else "",
+                 organisation_id=membership.organisation_id if membership else None,
+                 client_id=client_id, object_type="alert", object_id=str(pk)[:40])
+    raise AccessDenied("This alert is not open to you.")
+
+
+def open_alerts_for_relationship(relationship: Relationship, shown: str | None
+                                 ) -> list[AlertView]:
+    """The unresolved alerts of one relationship that someone who sees ``shown`` of the
+    client's check-ins may see (the rule of ``alert_visible``, worked out once)."""
+    qs = (Alert.objects.filter(relationship=relationship)
+          .exclude(status=Alert.Status.RESOLVED).order_by("-raised_at"))
+    return [describe(a) for a in qs if alert_shown(a.code, shown)]
 
 
 def state_of(relationship: Relationship) -> RelationshipState | None:

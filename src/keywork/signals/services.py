@@ -24,7 +24,7 @@ from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
-from keywork.signals.models import Alert, Pattern, RelationshipState
+from keywork.signals.models import Alert, RelationshipState
 from keywork.signals.reader import load_batch
 
 CLIENT_INSTRUMENT = "checkin-client-short"
@@ -235,8 +235,5 @@ def alert_resolve(*, membership: Membership, alert: Alert, note: str) -> Alert:
     _alert_audit(membership, alert, "resolved")
     return alert
 
-
-def pattern_label(code: str) -> str:
-    return str(dict(Pattern.choices).get(code, code))
 
 

@@ -66,7 +66,7 @@ def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
         chart = line_chart([(p.day, p.value) for p in s.client],
                            [(p.day, p.value) for p in s.worker])
         charts.append((s, chart))
-    alerts = selectors.open_alerts([rel.pk], membership_of(request))
+    alerts = selectors.open_alerts_for_relationship(rel, data.shown)
     return render(request, "signals/dyad.html", {
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
         "alerts": alerts,
