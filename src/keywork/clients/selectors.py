@@ -27,11 +27,11 @@ def keyworker_relationships(membership: Membership, *, write: bool = False
     """Relationships that give this person access now: open ones they key-work or cover,
     and closed ones they key-worked within the grace period to write the ending."""
     grace_start = timezone.now() - dt.timedelta(days=membership.organisation.grace_days)
-    user = membership.user
-    return Relationship.objects.filter(organisation=membership.organisation).filter(
-        Q(status__in=OPEN_STATUSES, keyworker=user)
-        | Q(status__in=OPEN_STATUSES, deputy=user)
-        | Q(status=Status.CLOSED, keyworker=user, closed_at__gte=grace_start)
+    user_id = membership.user_id
+    return Relationship.objects.filter(organisation_id=membership.organisation_id).filter(
+        Q(status__in=OPEN_STATUSES, keyworker_id=user_id)
+        | Q(status__in=OPEN_STATUSES, deputy_id=user_id)
+        | Q(status=Status.CLOSED, keyworker_id=user_id, closed_at__gte=grace_start)
     )
 
 

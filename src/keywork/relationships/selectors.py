@@ -20,7 +20,8 @@ def get_relationship_for_user(*, user: Any, pk: int, write: bool = False) -> Rel
     relationship gives access now, or a supervisor of the unit."""
     membership = active_membership(user)
     qs = Relationship.objects.select_related(
-        "client", "episode", "episode__unit", "episode__legal_basis", "keyworker", "deputy")
+        "client", "episode", "episode__unit", "episode__legal_basis", "keyworker", "deputy",
+        "organisation", "introduction")
     try:
         rel = qs.get(pk=pk, client__in=clients_for_membership(membership, write=write))
         if write and membership is not None and membership.role == Role.KEYWORKER:
