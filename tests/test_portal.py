@@ -19,7 +19,7 @@ from keywork.checkins.models import (
     Visibility,
 )
 from keywork.clients.models import Client
-from keywork.portal.views import client_language
+from keywork.portal.space import client_language
 
 
 def _link(world, mode: str = "link") -> tuple[CheckinLink, str]:

@@ -15,6 +15,14 @@ urlpatterns = [
     path("api/", include("keywork.api.urls")),
     path("signals/", include("keywork.signals.urls")),
     path("checkins/", include("keywork.checkins.urls")),
+    path("boundaries/", include("keywork.boundaries.urls")),
+    path("endings/", include("keywork.endings.urls")),
+    path("safeguarding/", include("keywork.safeguarding.urls")),
+    path("breakglass/", include("keywork.breakglass.urls")),
+    path("supervision/", include("keywork.supervision.urls")),
+    path("goals/", include("keywork.goals.urls")),
+    path("mandates/", include("keywork.mandates.urls")),
+    path("matching/", include("keywork.matching.urls")),
     path("c/", include("keywork.portal.urls")),
 ]
 

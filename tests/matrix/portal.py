@@ -38,4 +38,6 @@ ENTRIES = [
           note="a fresh one-time link each time"),
     Entry("portal:thanks", NO_CLIENT, _used_link, public=True,
           note="after a check-in through a link"),
+    Entry("portal:space", NO_CLIENT, _fresh_link, public=True,
+          note="the client's own page, through a phone link"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import importlib
+import importlib.util
 import sys
 import time
 from collections.abc import Callable
@@ -51,6 +53,22 @@ class SeedResult:
     id_offsets: dict[str, int] = field(default_factory=dict)
 
 
+# Apps that add their own demo rows (boundary events, goals, ...) to the loaded service,
+# each through a module ``keywork.<app>.demo`` with ``seed(*, organisation_id, seed, as_of)``.
+# They stay small (the demo logins' caseloads), whatever the number of clients.
+DEMO_EXTRAS = ("boundaries", "endings", "safeguarding", "supervision", "goals", "mandates",
+               "matching")
+
+
+def _seed_extras(*, organisation_id: int, seed: int, as_of: dt.date, say: Say) -> None:
+    for app in DEMO_EXTRAS:
+        name = f"keywork.{app}.demo"
+        if importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name).seed(organisation_id=organisation_id, seed=seed,
+                                           as_of=as_of)
+
+
 def demo_organisation() -> Organisation | None:
     return Organisation.objects.filter(slug=vocab.ORGANISATION_SLUG).first()
 
@@ -89,6 +107,7 @@ def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: b
         plan = _plan(clients=clients, seed=seed, as_of=as_of, progress=progress)
         loader = _load(plan, progress=progress, bulk=clients >= bulk_from)
         org_id = loader.real_id(Organisation, 1)
+        _seed_extras(organisation_id=org_id, seed=seed, as_of=as_of, say=say)
         audit_record(actor=None, action="system", organisation_id=org_id,
                      detail=f"demo service loaded: {clients} clients, seed {seed}")
     ids = loader.base[Relationship] + 1 + np.arange(len(plan.relationship_patterns))

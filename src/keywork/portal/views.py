@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -30,25 +29,13 @@ from keywork.checkins.selectors import (
     sharing_options,
 )
 from keywork.core.errors import ApplicationError
+from keywork.portal.space import SECTIONS, ClientSpace, client_space, language_for
 
 GONE_CODES = {"link_used", "link_expired", "closed"}
 
 
-def client_language(preferred: str) -> str | None:
-    """Swedish or English from what the record says the client prefers, else None."""
-    words = preferred.strip().lower()
-    if words.startswith(("sv", "swe")):
-        return "sv"
-    if words.startswith(("en", "eng")):
-        return "en"
-    return None
-
-
 def _language(request: HttpRequest, link: CheckinLink) -> str:
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return translation.get_language() or settings.LANGUAGE_CODE
-    return (client_language(link.relationship.client.preferred_language)
-            or translation.get_language() or settings.LANGUAGE_CODE)
+    return language_for(request, link)
 
 
 def _gone(request: HttpRequest, status: int) -> HttpResponse:
@@ -73,7 +60,7 @@ def _page(request: HttpRequest, link: CheckinLink, token: str, form: CheckinForm
         "title": instrument.title[form.language],
         "intro": instrument.intro.get(form.language, ""),
         "name": _greeting_name(link), "keyworker": _keyworker_name(link),
-        "tablet": link.mode == CheckinResponse.Mode.TABLET,
+        "tablet": link.mode == CheckinResponse.Mode.TABLET, "sections": SECTIONS,
     })
 
 
@@ -150,5 +137,18 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             return _gone(request, 410)
         return render(request, "portal/thanks.html", {
             "name": _greeting_name(link), "history": history_for_link(link),
-            "expires_at": link.expires_at})
+            "expires_at": link.expires_at, "token": token, "sections": SECTIONS})
 
+
+
+@client_space
+@require_GET
+def space(request: HttpRequest, space: ClientSpace) -> HttpResponse:
+    """The client's own page: the check-in if it is still open, their check-ins, and the
+    sections other parts of Keywork add (goals, mandates, asking for a change)."""
+    link = space.link
+    return render(request, "portal/space.html", {
+        "space": space, "token": space.token, "name": space.greeting_name,
+        "checkin_open": link_is_open(link), "sections": SECTIONS,
+        "history": history_for_link(link) if link.used_at is not None else [],
+        "expires_at": link.expires_at})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,3 +237,28 @@ def alert_resolve(*, membership: Membership, alert: Alert, note: str) -> Alert:
 
 
 
+
+
+def alert_raise(*, relationship: Any, code: str, source: str, params: dict[str, Any],
+                evidence: str = "", next_step: str = "",
+                raised_at: dt.datetime | None = None) -> Alert | None:
+    """Open an alert raised outside the signal engine (a boundary drift, an overdue
+    safeguarding enquiry, a break-the-glass read to review). It joins the same queue as the
+    engine's alerts. Returns None when one with this code is already open or acknowledged
+    for the relationship: an unresolved alert is never raised twice."""
+    if Alert.objects.filter(relationship_id=relationship.pk, code=code).exclude(
+            status=Alert.Status.RESOLVED).exists():
+        return None
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                organisation_id=relationship.organisation_id, relationship_id=relationship.pk,
+                client_id=relationship.client_id, source=source, code=code,
+                raised_at=raised_at or timezone.now(),
+                facts={"params": _jsonable(params), "evidence": evidence,
+                       "next_step": next_step})
+    except IntegrityError:
+        return None
+    audit_record(actor=None, action="system", organisation_id=relationship.organisation_id,
+                 client_id=relationship.client_id, obj=alert, detail=f"alert {code} raised")
+    return alert

@@ -166,3 +166,21 @@ def evidence_text(code: str) -> str:
 
 def next_step_text(code: str) -> str:
     return str(NEXT_STEPS.get(code, ""))
+
+
+def register_alert_words(*, titles: Mapping[str, Any], reasons: Mapping[str, Any],
+                         evidence: Mapping[str, Any] | None = None,
+                         next_steps: Mapping[str, Any] | None = None,
+                         from_client_ratings: bool = False) -> None:
+    """Words for alert codes raised outside the signal engine (boundaries, safeguarding and
+    others): an app registers its codes once, from its ``AppConfig.ready``, and its alerts
+    then read like every other alert in the queue."""
+    for code in titles:
+        if code in ALERT_TITLES and ALERT_TITLES[code] is not titles[code]:
+            raise ValueError(f"alert code {code!r} is registered twice")
+    ALERT_TITLES.update(titles)
+    ALERTS.update(reasons)
+    EVIDENCE.update(evidence or {})
+    NEXT_STEPS.update(next_steps or {})
+    if from_client_ratings:
+        FROM_CLIENT_RATINGS.update(titles)

@@ -1,0 +1,5 @@
+"""The client's own pages for matching, under ``c/<token>/`` in the ``portal`` namespace."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
