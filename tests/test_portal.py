@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -268,3 +269,56 @@ def test_link_stops_working_when_the_relationship_closes(world):
     resp = http.post(_form_url(token), _answers("00000000-0000-4000-8000-000000000005"))
     assert resp.status_code == 410
     assert not CheckinResponse.objects.exists()
+
+
+# --- the client's own page ------------------------------------------------------------------
+
+
+def _space_url(token: str) -> str:
+    return reverse("portal:space", kwargs={"token": token})
+
+
+def test_own_page_opens_from_a_phone_link_before_and_after_the_check_in(world):
+    _link_obj, token = _link(world)
+    before = HttpClient().get(_space_url(token))
+    assert before.status_code == 200
+    html = before.content.decode()
+    assert "Hello, Anna" in html
+    assert f'href="{_form_url(token)}"' in html  # the check-in is still open
+    assert "no-store" in before["Cache-Control"]
+    from keywork.checkins.selectors import link_for_token
+
+    link = link_for_token(token)
+    assert link is not None
+    services.client_checkin_submit(link=link, answers={"match": 8},
+                                   idempotency_key=uuid.uuid4())
+    after = HttpClient().get(_space_url(token)).content.decode()
+    assert f'href="{_form_url(token)}"' not in after  # used: no second check-in
+    assert "Your check-ins" in after
+
+
+def test_own_page_is_never_shown_on_the_units_tablet(world):
+    _link_obj, token = _link(world, mode="tablet")
+    resp = HttpClient().get(_space_url(token))
+    assert resp.status_code == 410
+    assert "Anna" not in resp.content.decode()
+
+
+def test_own_page_closes_when_the_link_expires_and_unknown_tokens_get_404(world):
+    link, token = _link(world)
+    with time_machine.travel(link.expires_at + dt.timedelta(minutes=1), tick=False):
+        assert HttpClient().get(_space_url(token)).status_code == 410
+    assert HttpClient().get(_space_url("not-a-token")).status_code == 404
+
+
+def test_own_page_lists_the_sections_other_apps_register(world, monkeypatch):
+    from keywork.portal import space
+
+    monkeypatch.setattr(space, "SECTIONS", [])
+    space.register_section(url_name="portal:space", label="A section of its own",
+                           description="What it is for", order=1)
+    monkeypatch.setattr("keywork.portal.views.SECTIONS", space.SECTIONS)
+    _link_obj, token = _link(world)
+    html = HttpClient().get(_space_url(token)).content.decode()
+    assert "A section of its own" in html
+    assert "What it is for" in html
