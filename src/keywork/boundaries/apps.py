@@ -8,3 +8,19 @@ class BoundariesConfig(AppConfig):
     name = "keywork.boundaries"
     label = "boundaries"
     verbose_name = _("Boundaries")
+
+    def ready(self) -> None:
+        from keywork.boundaries import text
+        from keywork.boundaries.selectors import agenda_items
+        from keywork.portal.space import register_section
+        from keywork.signals.text import register_alert_words
+        from keywork.supervision.agenda import register_agenda_source
+
+        register_alert_words(titles=text.ALERT_TITLES, reasons=text.ALERT_REASONS,
+                             evidence=text.ALERT_EVIDENCE, next_steps=text.ALERT_NEXT_STEPS)
+        register_agenda_source("boundaries", agenda_items)
+        register_section(
+            url_name="portal:boundaries_concern", label=_("Tell a supervisor about a worry"),
+            description=_("Something about how a worker behaves with you that does not feel "
+                          "right. Only the supervisors read it, not your keyworker."),
+            order=80)

@@ -1,5 +1,11 @@
 """The client's own pages for boundaries, under ``c/<token>/`` in the ``portal`` namespace."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from keywork.boundaries import portal_views
+
+urlpatterns = [
+    path("worry/", portal_views.concern, name="boundaries_concern"),
+]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
+from keywork.boundaries.services import events_from_contact as boundary_events_from_contact
 from keywork.contacts.models import Addendum, Channel, Contact, Initiator, Kind
 from keywork.core.errors import ApplicationError
 from keywork.organisations.models import Membership
@@ -58,6 +59,7 @@ def contact_record(*, membership: Membership, relationship: Relationship,
     audit_record(actor=membership.user, action="create", role=membership.role,
                  organisation_id=contact.organisation_id, client_id=contact.client_id,
                  obj=contact, detail=f"{kind} logged")
+    boundary_events_from_contact(membership=membership, contact=contact)
     if sign:
         contact_sign(membership=membership, contact=contact)
     return contact

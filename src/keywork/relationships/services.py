@@ -21,8 +21,6 @@ from keywork.relationships.models import (
     Status,
 )
 
-POST_CLOSURE_DAYS = 365
-
 
 def _audit(membership: Membership, rel: Relationship, action: str, detail: str,
            obj: object | None = None) -> None:
@@ -144,8 +142,10 @@ def relationship_start_ending(*, membership: Membership, relationship: Relations
 
 @transaction.atomic
 def relationship_close(*, membership: Membership, relationship: Relationship,
-                       note: str = "", post_closure_days: int = POST_CLOSURE_DAYS
+                       note: str = "", post_closure_days: int | None = None
                        ) -> Relationship:
+    """Close an ending relationship. The post-closure period (contact in it is a boundary
+    matter) is the organisation's setting unless given."""
     if relationship.status != Status.ENDING:
         raise ApplicationError(_("Start the ending before closing the relationship."))
     now = timezone.now()
@@ -153,6 +153,10 @@ def relationship_close(*, membership: Membership, relationship: Relationship,
     relationship.closed_at = now
     if note:
         relationship.end_note = (relationship.end_note + "\n\n" + note).strip()
+    if post_closure_days is None:
+        from keywork.boundaries.selectors import settings_for
+
+        post_closure_days = settings_for(relationship.organisation_id).post_closure_days
     relationship.post_closure_until = timezone.localdate() + dt.timedelta(days=post_closure_days)
     relationship.save()
     _audit(membership, relationship, "update", "closed")
