@@ -39,6 +39,7 @@ demo: $(VENV)/.installed var/secret_key
 	$(BIN)/keywork collectstatic --noinput --verbosity 0 && \
 	$(BIN)/keywork seed_demo --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED) --if-empty && \
 	$(BIN)/keywork evaluate_signals --no-progress && \
+	$(BIN)/keywork check_safeguarding && \
 	$(BIN)/keywork demo_logins && \
 	echo "Keywork is at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)" && \
 	$(BIN)/keywork runserver 127.0.0.1:$(PORT) --noreload

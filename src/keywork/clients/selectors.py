@@ -43,6 +43,10 @@ def clients_for_membership(membership: Membership | None, *, write: bool = False
     org = membership.organisation
     base = Client.objects.filter(organisation=org)
     own = Q(pk__in=keyworker_relationships(membership).values("client_id"))
+    if not write:  # an emergency access opens a record for reading only, for a few hours
+        from keywork.breakglass.selectors import emergency_client_ids
+
+        own |= Q(pk__in=emergency_client_ids(membership))
     if membership.role == Role.KEYWORKER:
         return base.filter(own)
     if membership.role == Role.SUPERVISOR:
