@@ -19,6 +19,8 @@ from keywork.contacts.models import Contact
 from keywork.contacts.selectors import get_contact_for_user, timeline_for_relationship
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.mandates.forms import AdvocacyBasisForm
+from keywork.mandates.services import advocacy_contact_record
 from keywork.organisations.models import Role
 from keywork.relationships.views import relationship_for_request
 
@@ -62,13 +64,21 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = relationship_for_request(request, pk, write=True)
     membership = membership_of(request)
     form = ContactForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    basis_form = AdvocacyBasisForm(request.POST if request.method == "POST" else None,
+                                   relationship=rel, prefix="adv")
+    if request.method == "POST" and form.is_valid() and basis_form.is_valid():
+        basis = basis_form.basis_fields(form.cleaned_data["kind"])
         try:
-            contact = services.contact_record(
-                membership=membership, relationship=rel, sign=bool(request.POST.get("sign")),
-                **form.contact_fields())
+            if basis is None:
+                contact = services.contact_record(
+                    membership=membership, relationship=rel,
+                    sign=bool(request.POST.get("sign")), **form.contact_fields())
+            else:  # an advocacy contact and what it rested on, together
+                contact = advocacy_contact_record(
+                    membership=membership, relationship=rel,
+                    sign=bool(request.POST.get("sign")), **basis, **form.contact_fields())
         except ApplicationError as exc:
-            add_service_error(form, exc)
+            add_service_error(basis_form if exc.field in basis_form.fields else form, exc)
         else:
             saved = (_("The contact is saved and signed.") if contact.is_signed
                      else _("The contact is saved. It is not signed yet."))
@@ -85,7 +95,8 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
         return reswap(retarget(response, "#quick-contact"), "outerHTML")
     contacts, _more = timeline_for_relationship(rel, limit=RECENT)
     return render(request, "contacts/log.html", {
-        "rel": rel, "client": rel.client, "form": form, "recent": contacts})
+        "rel": rel, "client": rel.client, "form": form, "recent": contacts,
+        "basis_form": basis_form})
 
 
 @login_required

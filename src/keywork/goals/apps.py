@@ -8,3 +8,10 @@ class GoalsConfig(AppConfig):
     name = "keywork.goals"
     label = "goals"
     verbose_name = _("Goals")
+
+    def ready(self) -> None:
+        from keywork.portal.space import register_section
+
+        register_section(url_name="portal:goals_list", label=_("Your goals"),
+                         description=_("What you are working on, your steps, and a new "
+                                       "goal you would like to propose."), order=20)

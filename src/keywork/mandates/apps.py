@@ -8,3 +8,11 @@ class MandatesConfig(AppConfig):
     name = "keywork.mandates"
     label = "mandates"
     verbose_name = _("Mandates")
+
+    def ready(self) -> None:
+        from keywork.portal.space import register_section
+
+        register_section(url_name="portal:mandates_list",
+                         label=_("What your keyworker may do for you"),
+                         description=_("What you have allowed, what was done for you, and "
+                                       "taking a permission back."), order=30)

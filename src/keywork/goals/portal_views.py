@@ -1,0 +1,80 @@
+"""The client's own goals pages, behind their link (``keywork.portal.space``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keywork.core.errors import ApplicationError
+from keywork.core.http import add_service_error
+from keywork.goals import services
+from keywork.goals.forms import ClientCommentForm, ClientProposalForm
+from keywork.goals.selectors import achieved_steps, goal_for_space, goals_for_space
+from keywork.portal.space import ClientSpace, client_space, gone
+
+
+@client_space
+@require_GET
+def goals_list(request: HttpRequest, space: ClientSpace) -> HttpResponse:
+    goals = goals_for_space(space)
+    return render(request, "goals/portal_list.html", {
+        "space": space, "token": space.token, "goals": goals,
+        "achieved": achieved_steps(goals), "sent": request.GET.get("sent") == "1"})
+
+
+@client_space
+@require_http_methods(["GET", "POST"])
+def goals_propose(request: HttpRequest, space: ClientSpace) -> HttpResponse:
+    form = ClientProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_propose_by_client(relationship=space.relationship,
+                                            **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect(f"{_list_url(space)}?sent=1")
+    return render(request, "goals/portal_propose.html", {
+        "space": space, "token": space.token, "form": form})
+
+
+def _list_url(space: ClientSpace) -> str:
+    return reverse("portal:goals_list", kwargs={"token": space.token})
+
+
+@client_space
+@require_GET
+def goals_detail(request: HttpRequest, space: ClientSpace, pk: int) -> HttpResponse:
+    goal = goal_for_space(space, pk)
+    if goal is None:
+        return gone(request, 404)
+    return render(request, "goals/portal_detail.html", {
+        "space": space, "token": space.token, "goal": goal,
+        "stance": goal.stances.all()[0] if goal.stances.all() else None,
+        "steps": list(goal.steps.all()), "form": ClientCommentForm(),
+        "comments": list(goal.comments.all()), "sent": request.GET.get("sent") == "1"})
+
+
+@client_space
+@require_POST
+def goals_comment(request: HttpRequest, space: ClientSpace, pk: int) -> HttpResponse:
+    goal = goal_for_space(space, pk)
+    if goal is None:
+        return gone(request, 404)
+    form = ClientCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add_by_client(relationship=space.relationship, goal=goal,
+                                           text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            url = reverse("portal:goals_detail", kwargs={"token": space.token, "pk": goal.pk})
+            return redirect(f"{url}?sent=1")
+    return render(request, "goals/portal_detail.html", {
+        "space": space, "token": space.token, "goal": goal,
+        "stance": goal.stances.all()[0] if goal.stances.all() else None,
+        "steps": list(goal.steps.all()), "form": form,
+        "comments": list(goal.comments.all())}, status=200)

@@ -1,0 +1,247 @@
+"""Goals pages for staff: thin views over the goals selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keywork.clients.selectors import may_write_client
+from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.goals import services
+from keywork.goals.forms import (
+    GoalForm,
+    GoalSettingsForm,
+    ReviewForm,
+    StanceForm,
+    StatusForm,
+    StepDoneForm,
+    StepForm,
+    TakeUpForm,
+)
+from keywork.goals.models import Goal, GoalStatus
+from keywork.goals.selectors import (
+    achieved_steps,
+    first_step_days,
+    get_goal_for_user,
+    goals_of_relationship,
+    progress_chart,
+    summarise,
+)
+from keywork.organisations.models import Role
+from keywork.relationships.views import relationship_for_request
+
+
+def _goal(request: KeyworkRequest, pk: int, *, write: bool = False) -> Goal:
+    try:
+        goal = get_goal_for_user(user=request.user, pk=pk, write=write)
+        if write and request.method == "GET":
+            goal = get_goal_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return goal
+
+
+def _done(request: KeyworkRequest, goal: Goal, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("goals:detail", pk=goal.pk)
+
+
+@login_required
+@require_GET
+def goal_list(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = relationship_for_request(request, pk)
+    goals = goals_of_relationship(rel)
+    today = timezone.localdate()
+    return render(request, "goals/list.html", {
+        "rel": rel, "client": rel.client,
+        "summaries": [summarise(g, today) for g in goals],
+        "achieved": achieved_steps(goals),
+        "can_write": may_write_client(request.membership, rel.client),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: KeyworkRequest, pk: int) -> HttpResponse:
+    rel = relationship_for_request(request, pk, write=True)
+    membership = membership_of(request)
+    form = GoalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            goal = services.goal_create(
+                membership=membership, relationship=rel, title=data["title"],
+                description=data["description"], proposed_by=data["proposed_by"],
+                agreement=data["agreement"], client_words=data["client_words"],
+                worker_view=data["worker_view"], supports=data["supports"],
+                **form.step_fields())
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, goal, _("The goal is saved with its first step."))
+    return render(request, "goals/form.html", {
+        "rel": rel, "client": rel.client, "form": form,
+        "days": first_step_days(rel.organisation_id),
+        "title": _("A new goal"), "action": request.path})
+
+
+@login_required
+@require_GET
+def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk)
+    today = timezone.localdate()
+    return render(request, "goals/detail.html", {
+        "goal": goal, "client": goal.client, "rel": goal.relationship,
+        "summary": summarise(goal, today), "stances": list(goal.stances.all()),
+        "steps": list(goal.steps.all()), "reviews": list(goal.reviews.all()),
+        "comments": list(goal.comments.all()), "chart": progress_chart(goal),
+        "can_write": may_write_client(request.membership, goal.client),
+        "stance_form": StanceForm(), "step_form": StepForm(), "review_form": ReviewForm(),
+        "status_form": StatusForm(initial={"status": goal.status}),
+        "done_form": StepDoneForm(), "today": today,
+    })
+
+
+def _goal_form_page(request: KeyworkRequest, goal: Goal, form: Form, title: str
+                    ) -> HttpResponse:
+    return render(request, "goals/form.html", {
+        "goal": goal, "client": goal.client, "rel": goal.relationship, "form": form,
+        "days": first_step_days(goal.organisation_id), "title": title,
+        "action": request.path})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def take_up(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    form = TakeUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_take_up(membership=membership, goal=goal,
+                                  worker_view=form.cleaned_data["worker_view"],
+                                  supports=form.cleaned_data["supports"],
+                                  **form.step_fields())
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, goal, _("The client's proposal is now a goal with its "
+                                          "first step."))
+    return _goal_form_page(request, goal, form, _("Take up the client's proposal"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stance(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    form = StanceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stance_add(membership=membership, goal=goal, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, goal, _("The new view is added; earlier ones stay."))
+    return _goal_form_page(request, goal, form, _("Where the client stands now"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_add(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    form = StepForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.step_fields()
+        try:
+            services.step_add(membership=membership, goal=goal, text=data["step_text"],
+                              who=data["step_who"], who_else=data["step_who_else"],
+                              due_on=data["step_due_on"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, goal, _("The step is added."))
+    return _goal_form_page(request, goal, form, _("Add a step"))
+
+
+@login_required
+@require_POST
+def step_done(request: KeyworkRequest, pk: int, step_pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    step = goal.steps.filter(pk=step_pk).first()
+    if step is None:
+        raise Http404
+    form = StepDoneForm(request.POST)
+    form.is_valid()
+    try:
+        services.step_done(membership=membership, step=step,
+                           taken_over=bool(form.cleaned_data.get("taken_over")))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("goals:detail", pk=goal.pk)
+    return _done(request, goal, _("The step is marked done."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_add(membership=membership, goal=goal, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _done(request, goal, _("The progress review is saved."))
+    return _goal_form_page(request, goal, form, _("Review progress"))
+
+
+@login_required
+@require_POST
+def status(request: KeyworkRequest, pk: int) -> HttpResponse:
+    goal = _goal(request, pk, write=True)
+    membership = membership_of(request)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose reached, stopped or being worked on."))
+        return redirect("goals:detail", pk=goal.pk)
+    try:
+        services.goal_set_status(membership=membership, goal=goal,
+                                 status=form.cleaned_data["status"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("goals:detail", pk=goal.pk)
+    label = GoalStatus(form.cleaned_data["status"]).label
+    return _done(request, goal, _("Status: %(status)s.") % {"status": label})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: KeyworkRequest) -> HttpResponse:
+    membership = membership_of(request)
+    if membership.role != Role.ADMINISTRATOR:
+        raise Http404
+    form = GoalSettingsForm(request.POST if request.method == "POST" else None,
+                            initial={"first_step_days":
+                                     first_step_days(membership.organisation_id)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_policy_save(membership=membership,
+                                      first_step_days=form.cleaned_data["first_step_days"])
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The goal settings are saved."))
+            return redirect("goals:settings")
+    return render(request, "goals/settings.html", {"form": form})
