@@ -8,3 +8,21 @@ class MatchingConfig(AppConfig):
     name = "keywork.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from keywork.portal.space import register_section
+        from keywork.signals.text import register_alert_words
+
+        register_section(
+            url_name="portal:matching_change", label=_("Another keyworker"),
+            description=_("You can ask for a different keyworker at any time."), order=80)
+        register_alert_words(
+            titles={"matching_conflict_declared": _("Conflict of interest declared")},
+            reasons={"matching_conflict_declared": _(
+                "The keyworker declared a private connection or conflict of interest with "
+                "this client after the allocation.")},
+            evidence={"matching_declaration": _("A declaration recorded at allocation.")},
+            next_steps={"matching_reallocate": _(
+                "Choose another keyworker from the ranked list, and talk it through in "
+                "supervision.")},
+        )

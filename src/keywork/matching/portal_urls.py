@@ -1,5 +1,11 @@
 """The client's own pages for matching, under ``c/<token>/`` in the ``portal`` namespace."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from keywork.matching import views
+
+urlpatterns = [
+    path("keyworker/change/", views.client_change, name="matching_change"),
+]
