@@ -58,7 +58,7 @@ class AlertFilterForm(forms.Form):
     )
     code = forms.ChoiceField(
         label=_("Alert"), required=False,
-        choices=[("", _("Every alert")), *text.ALERT_TITLES.items()],
+        choices=lambda: [("", _("Every alert")), *text.ALERT_TITLES.items()],
     )
 
 
