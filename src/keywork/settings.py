@@ -15,7 +15,10 @@ DATA_DIR = Path(env_str("KEYWORK_DATA_DIR", str(Path.cwd() / "var")))
 
 DEFAULT_SECRET_KEY = "keywork-insecure-development-key-change-me"  # noqa: S105
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+SECRET_KEY_FILE = DATA_DIR / "secret_key"  # written by `make demo`; SECRET_KEY wins
+SECRET_KEY = env_str("SECRET_KEY", "") or (
+    SECRET_KEY_FILE.read_text(encoding="utf-8").strip() if SECRET_KEY_FILE.is_file() else ""
+) or DEFAULT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY and not env_bool("KEYWORK_TESTING"):
     raise ImproperlyConfigured(
         "SECRET_KEY is the default development key. Set SECRET_KEY to a long random value, "

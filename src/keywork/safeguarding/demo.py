@@ -1,6 +1,7 @@
 """Demo rows for safeguarding: on two of the demo keyworker's relationships, a household
 with a child, routine enquiries (one of them overdue), and a concern with its decision,
-review and safety plan. Rows are written as they are stored; the overdue enquiry's alert is
+review and safety plan; across the service, routine enquiries asked within the interval for
+most open episodes, with a few left overdue. Rows are written as they are stored; the overdue enquiry's alert is
 raised the first time someone opens the client or ``check_safeguarding`` runs."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import random
 
 from django.utils import timezone
 
+from keywork.clients.models import Episode
 from keywork.organisations.models import Membership, Role
-from keywork.relationships.models import Relationship, Status
+from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.safeguarding.models import (
+    DEFAULT_ENQUIRY_INTERVAL_DAYS,
     Category,
     Concern,
     ConcernStatus,
@@ -56,6 +59,41 @@ def seed(*, organisation_id: int, seed: int, as_of: dt.date) -> None:
     household_rel, concern_rel = rng.sample(rels, 2)
     _household(organisation_id, kim, household_rel, as_of, rng)
     _concern(organisation_id, kim, sam, concern_rel, as_of)
+    _routine(organisation_id, as_of, rng,
+             skip={household_rel.episode_id, concern_rel.episode_id})
+
+
+# Most keyworkers ask; some put it off. The rest of the service's open episodes get routine
+# enquiries asked within the interval, except this share per topic, left overdue.
+OVERDUE_SHARE = 0.04
+
+
+def _routine(organisation_id: int, as_of: dt.date, rng: random.Random, skip: set[int]
+             ) -> None:
+    """Routine enquiries across the service, so that an overdue one stands out."""
+    worker_of = dict(Relationship.objects.filter(
+        organisation_id=organisation_id, status__in=OPEN_STATUSES,
+        episode__end_date__isnull=True).order_by("episode_id", "id")
+        .values_list("episode_id", "keyworker_id"))
+    episodes = (Episode.objects.filter(organisation_id=organisation_id, end_date__isnull=True,
+                                       start_date__lt=as_of)
+                .order_by("id").values_list("id", "client_id", "start_date"))
+    rows = []
+    for episode_id, client_id, start in episodes:
+        worker_id = worker_of.get(episode_id)
+        if worker_id is None or episode_id in skip:
+            continue
+        for topic in Topic:
+            if rng.random() < OVERDUE_SHARE:
+                continue
+            span = min((as_of - start).days, DEFAULT_ENQUIRY_INTERVAL_DAYS - 7)
+            asked = as_of - dt.timedelta(days=rng.randint(0, max(span, 0)))
+            rows.append(Enquiry(
+                organisation_id=organisation_id, client_id=client_id, episode_id=episode_id,
+                topic=topic, asked_on=asked, asked_in_private=True,
+                outcome=(EnquiryOutcome.DECLINED if rng.random() < 0.1
+                         else EnquiryOutcome.NO_CONCERN), asked_by_id=worker_id))
+    Enquiry.objects.bulk_create(rows, batch_size=5000)
 
 
 def _household(organisation_id: int, kim: Membership, rel: Relationship, as_of: dt.date,
