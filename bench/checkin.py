@@ -2,9 +2,12 @@
 
 Builds a demo service in a fresh database (PostgreSQL when reachable, else SQLite), makes
 one-time links for active relationships, and posts each client's answers through the whole
-Django stack (middleware, form, scoring, storing, re-evaluating the relationship). The time
-of each POST is server time: the test client calls the application in this process. The
-floor is the same stack answering the health check.
+Django stack (middleware, form, scoring, storing, re-evaluating the relationship), encoded
+as the browser sends the form (application/x-www-form-urlencoded). The time of each POST is
+server time: the test client calls the application in this process. The floor is the same
+stack answering the health check. A further few submissions, not timed, count the database
+round trips of one submission (statements plus transaction commands), which does not depend
+on the load of the machine.
 """
 
 from __future__ import annotations
@@ -56,8 +59,12 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from urllib.parse import urlencode
+
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
 
     from keywork.checkins.selectors import domain_instrument
     from keywork.checkins.services import checkin_link_create
@@ -69,8 +76,9 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", "--clients", str(clients), "--seed", str(seed), verbosity=0,
                  stdout=io.StringIO(), stderr=io.StringIO())
+    counted = 20
     rels = list(Relationship.objects.filter(status="active").select_related(
-        "organisation").order_by("pk")[:n])
+        "organisation").order_by("pk")[:n + counted])
     rng = np.random.default_rng(seed)
     jobs = []
     for rel in rels:
@@ -84,6 +92,9 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
         for item in instrument.free_text_items:
             data[item.code] = "Being listened to."
         jobs.append((rel.pk, token, data))
+    # The last few links (at most `counted`, and never half of them) are for counting.
+    take = min(n, max(len(jobs) - counted, len(jobs) // 2))
+    jobs, counting = jobs[:take], jobs[take:]
     http = HttpClient()
     for _ in range(20):
         http.get("/health")
@@ -93,14 +104,23 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
         resp = http.get("/health")
         health.append(time.perf_counter() - t0)
         assert resp.status_code == 200
+    form = "application/x-www-form-urlencoded"
     _say(f"submitting {len(jobs)} check-ins")
     posts = []
     for _rel_id, token, data in jobs:
+        body = urlencode(data)
         t0 = time.perf_counter()
-        resp = http.post(f"/c/{token}/", data)
+        resp = http.post(f"/c/{token}/", body, content_type=form)
         posts.append(time.perf_counter() - t0)
         if resp.status_code != 302:
             raise RuntimeError(f"check-in refused with status {resp.status_code}")
+    queries = []
+    for _rel_id, token, data in counting:
+        with CaptureQueriesContext(connection) as captured:
+            resp = http.post(f"/c/{token}/", urlencode(data), content_type=form)
+        if resp.status_code != 302:
+            raise RuntimeError(f"check-in refused with status {resp.status_code}")
+        queries.append(len(captured.captured_queries))
     evaluated = RelationshipState.objects.filter(relationship_id__in=[j[0] for j in jobs]).count()
     if evaluated != len(jobs):
         raise RuntimeError(f"only {evaluated} of {len(jobs)} relationships were re-evaluated")
@@ -112,6 +132,8 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
         "checkin_floor_p95_ms": round(floor, 2),
         "checkin_ratio": round(p95 / floor, 2) if floor else None,
         "checkin_samples": len(posts),
+        "checkin_queries_median": float(np.median(queries)) if queries else None,
+        "checkin_queries_max": max(queries) if queries else None,
         "checkin_database": vendor,
         "checkin_demo_clients": clients,
     }

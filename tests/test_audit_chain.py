@@ -105,3 +105,48 @@ def test_verify_command_fails_on_first_broken_link(chain):
     _raw("UPDATE audit_auditevent SET actor_role = 'supervisor' WHERE id = %s", [chain[3].pk])
     with pytest.raises(CommandError, match=f"row {chain[3].pk}"):
         call_command("verify_audit")
+
+
+# --- several rows in one transaction ----------------------------------------------------------
+
+
+def _head_reads(captured) -> int:
+    return sum(("\"audit_auditevent\"" in q["sql"] and "ORDER BY" in q["sql"])
+               or "FROM audit_auditevent ORDER BY" in q["sql"]
+               for q in captured.captured_queries)
+
+
+def test_rows_written_in_one_transaction_read_the_head_once_and_still_chain(db):
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        rows = [audit_record(actor=None, action="system", detail=f"step {i}")
+                for i in range(3)]
+    assert _head_reads(captured) == 1
+    for before, after in itertools.pairwise(rows):
+        assert after.prev_hash == before.hash
+    assert verify_chain().ok
+
+
+def test_a_row_rolled_back_with_its_savepoint_is_not_linked_to(db):
+    kept = audit_record(actor=None, action="system", detail="kept")
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="system", detail="rolled back")
+            raise RuntimeError("undo")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    after = audit_record(actor=None, action="system", detail="after")
+    assert after.prev_hash == kept.hash
+    assert verify_chain().ok
+
+
+def test_a_row_in_a_released_savepoint_stays_the_head(db):
+    with transaction.atomic():
+        inner = audit_record(actor=None, action="system", detail="inner")
+    outer = audit_record(actor=None, action="system", detail="outer")
+    assert outer.prev_hash == inner.hash
+    assert verify_chain().ok
+

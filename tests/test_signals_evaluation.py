@@ -136,3 +136,58 @@ def test_bulk_command_and_export_cover_every_active_relationship(world, tmp_path
     assert rel.pk in ids
     assert world.relationships["ended"].pk not in ids
     assert "Anna" not in out.read_text()
+
+
+def test_the_one_round_trip_read_gives_the_same_columns_as_the_bulk_read(world, monkeypatch):
+    """A check-in reads its relationship in one UNION; the bulk job reads the same columns
+    query by query. Both give the same batch, and a closed relationship's rows are left out
+    of both."""
+    import numpy as np
+
+    from keywork.signals import reader
+
+    own, ended = world.relationships["own"], world.relationships["ended"]
+    for days, score in ((30, 70), (10, 55)):
+        _checkin(own, "client", score, days)
+        _checkin(own, "keyworker", score + 5, days, estimate=score + 10)
+    _checkin(ended, "client", 40, 5)
+    _contacts(own, 7, kind="session")
+    _contacts(ended, 3)
+    ids = [own.pk, ended.pk]
+    small = reader.load_batch(as_of_day=20_000, relationship_ids=ids)
+    monkeypatch.setattr(reader, "SMALL_BELOW", 0)
+    bulk = reader.load_batch(as_of_day=20_000, relationship_ids=ids)
+
+    def rows(batch, prefix: str, names: list[str]) -> np.ndarray:
+        cols = [np.asarray(getattr(batch, prefix + n), dtype=np.float64).reshape(
+            len(getattr(batch, prefix + "rel")), -1) for n in names]
+        table = np.nan_to_num(np.concatenate(cols, axis=1), nan=-1.0)
+        return table[np.lexsort(table.T[::-1])]
+
+    assert list(small.batch.rel_id) == list(bulk.batch.rel_id) == [own.pk]
+    assert list(small.client_id) == list(bulk.client_id) == [own.client_id]
+    assert list(small.organisation_id) == list(bulk.organisation_id) == [world.org.pk]
+    assert np.array_equal(small.batch.start_day, bulk.batch.start_day)
+    assert np.array_equal(small.batch.coerced, bulk.batch.coerced)
+    ci = ["rel", "day", "rater", "overall", "dims", "estimate", "at_max"]
+    co = ["rel", "day", "initiator", "attended", "kind"]
+    assert rows(small.batch, "ci_", ci).shape == (4, 11)
+    assert np.array_equal(rows(small.batch, "ci_", ci), rows(bulk.batch, "ci_", ci))
+    assert rows(small.batch, "co_", co).shape == (Contact.objects.filter(relationship=own)
+                                                  .count(), 5)
+    assert np.array_equal(rows(small.batch, "co_", co), rows(bulk.batch, "co_", co))
+
+
+def test_an_unchanged_pattern_keeps_its_since_and_previous_pattern(world):
+    rel = world.relationships["own"]
+    for days in (40, 26):
+        _checkin(rel, "client", 85, days)
+        _checkin(rel, "keyworker", 83, days)
+    _contacts(rel, 20)
+    relationship_evaluate(relationship_ids=[rel.pk])
+    RelationshipState.objects.filter(relationship=rel).update(
+        previous_pattern="polite_neutral", pattern_since=timezone.now() - dt.timedelta(days=9))
+    relationship_evaluate(relationship_ids=[rel.pk])
+    state = RelationshipState.objects.get(relationship=rel)
+    assert state.previous_pattern == "polite_neutral"
+    assert (timezone.now() - state.pattern_since).days == 9

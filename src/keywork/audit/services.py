@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,6 +27,46 @@ _CHAIN_LOCK = 7_406_372_019
 def _key() -> bytes:
     key = getattr(settings, "AUDIT_KEY", "") or settings.SECRET_KEY
     return hashlib.sha256(("keywork-audit:" + key).encode()).digest()
+
+
+# The chain head this connection wrote last, while the transaction that wrote it is still
+# open. Validity is tied to a marker registered with ``on_commit``: Django drops the marker
+# when the transaction ends (commit or rollback) and when a savepoint that was open at the
+# time of writing is rolled back, which is exactly when the row it names may be gone. While
+# the marker lives, this transaction still holds the chain lock (PostgreSQL's advisory lock;
+# SQLite's write lock), so no other writer can have appended a row after it.
+@dataclass(frozen=True)
+class _Head:
+    marker: Callable[[], None]
+    savepoints: frozenset[str | None]
+    hash: str
+
+
+_HEADS: weakref.WeakKeyDictionary[Any, _Head] = weakref.WeakKeyDictionary()
+
+
+def _held_head(conn: Any) -> _Head | None:
+    head = _HEADS.get(conn)
+    if head is None:
+        return None
+    if any(func is head.marker for _sids, func, _robust in conn.run_on_commit):
+        return head
+    del _HEADS[conn]
+    return None
+
+
+def _hold_head(conn: Any, held: _Head | None, digest: str) -> None:
+    savepoints = frozenset(conn.savepoint_ids)
+    if held is not None and held.savepoints == savepoints:
+        marker = held.marker
+    else:
+        # A new marker under the savepoints open now, so a rollback of any of them
+        # forgets this head.
+        def marker() -> None:
+            return None
+
+        conn.on_commit(marker)
+    _HEADS[conn] = _Head(marker, savepoints, digest)
 
 
 def _payload(event: AuditEvent) -> bytes:
@@ -49,6 +91,25 @@ def compute_hash(event: AuditEvent) -> str:
     return hmac.new(_key(), _payload(event), hashlib.sha256).hexdigest()
 
 
+def _lock_and_read_head() -> str | None:
+    """Take the chain's lock, then read the last row's digest (after the lock: a writer
+    that held it has committed its row by then)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            if isinstance(getattr(cur, "cursor", None), psycopg.ClientCursor):
+                # Both statements in one round trip. Each takes its own snapshot (read
+                # committed), so the read still comes after the wait for the lock.
+                # Only a constant and the model's table name go into the text.
+                cur.execute(f"SELECT pg_advisory_xact_lock({int(_CHAIN_LOCK)}); "  # noqa: S608
+                            f"SELECT hash FROM {AuditEvent._meta.db_table} "
+                            f"ORDER BY id DESC LIMIT 1")
+                cur.nextset()
+                row = cur.fetchone()
+                return row[0] if row else None
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+
+
 def audit_record(
     *,
     actor: Any,
@@ -68,10 +129,13 @@ def audit_record(
     # Inside a caller's transaction no savepoint is needed: if this insert fails, the
     # caller's whole write fails with it, which is what an audited write must do.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        conn = transaction.get_connection()
+        held = _held_head(conn)
+        if held is not None:
+            # This transaction wrote the last row and still holds the lock.
+            last: str | None = held.hash
+        else:
+            last = _lock_and_read_head()
         is_user = actor is not None and getattr(actor, "is_authenticated", False)
         event = AuditEvent(
             occurred_at=timezone.now(),
@@ -89,6 +153,7 @@ def audit_record(
         )
         event.hash = compute_hash(event)
         event.save()
+        _hold_head(conn, held, event.hash)
     return event
 
 

@@ -109,13 +109,49 @@ def visibility_rank(value: str) -> int:
     return VISIBILITY_ORDER.index(Visibility(value))
 
 
+# Set on the relationship and organisation that ``link_for_token`` loaded together with
+# the policy and the client's choice, for the one request that uses them.
+LOADED_WITH_LINK = "_loaded_with_link"
+
+
+def preloaded(instance: Any, name: str) -> tuple[bool, Any]:
+    """A reverse one-to-one row loaded together with ``instance`` by ``link_for_token``:
+    (True, the row or None when there is none). Only there: on any other object the cache
+    may be older than the database (a row deleted since), so the row is read again."""
+    if not instance.__dict__.get(LOADED_WITH_LINK):
+        return False, None
+    descriptor = getattr(type(instance), name)
+    if not descriptor.is_cached(instance):
+        return False, None
+    row = descriptor.related.get_cached_value(instance)
+    if row is not None and row.pk is None:
+        return False, None
+    return True, row
+
+
 def policy_of(organisation: Organisation) -> CheckinPolicy:
     """The organisation's policy; the defaults (not saved) when it has none yet."""
+    loaded, policy = preloaded(organisation, "checkin_policy")
+    if loaded:
+        # Known to have none: the defaults, left off the organisation so that it keeps
+        # saying so.
+        return policy or CheckinPolicy(organisation_id=organisation.pk)
     policy = CheckinPolicy.objects.filter(organisation=organisation).first()
     return policy or CheckinPolicy(organisation=organisation)
 
 
+def sharing_choice(relationship: Relationship) -> SharingChoice | None:
+    """The client's stored choice for this relationship, if they made one."""
+    loaded, choice = preloaded(relationship, "sharing_choice")
+    if not loaded:
+        choice = SharingChoice.objects.filter(relationship=relationship).first()
+    return choice
+
+
 def sharing_choice_of(relationship: Relationship) -> str | None:
+    loaded, choice = preloaded(relationship, "sharing_choice")
+    if loaded:
+        return choice.visibility if choice is not None else None
     return (SharingChoice.objects.filter(relationship=relationship)
             .values_list("visibility", flat=True).first())
 
@@ -154,16 +190,26 @@ def token_digest(token: str) -> str:
 
 
 def link_for_token(token: str) -> CheckinLink | None:
-    """The link a token opens, or None. Only digests are stored and compared."""
+    """The link a token opens, or None. Only digests are stored and compared. One query
+    brings what the client's pages and a submission need: the relationship, its client
+    and organisation, the organisation's policy, the client's sharing choice and the
+    form. (Each table joined costs planning time on every request: the form's instrument
+    row is left out, its rater is in the form's definition.)"""
     if not token or len(token) > 200:
         return None
     digest = token_digest(token)
-    link = (CheckinLink.objects.select_related(
+    # The digest is unique: no ORDER BY or LIMIT, which would multiply the plans
+    # PostgreSQL weighs for this join on every request.
+    found = list(CheckinLink.objects.select_related(
         "relationship", "relationship__client", "relationship__organisation",
-        "instrument_version", "instrument_version__instrument")
-        .filter(token_digest=digest).first())
+        "relationship__organisation__checkin_policy", "relationship__sharing_choice",
+        "instrument_version")
+        .filter(token_digest=digest))
+    link = found[0] if found else None
     if link is None or not hmac.compare_digest(link.token_digest, digest):
         return None
+    link.relationship.__dict__[LOADED_WITH_LINK] = True
+    link.relationship.organisation.__dict__[LOADED_WITH_LINK] = True
     return link
 
 

@@ -39,6 +39,9 @@ from keywork.checkins.selectors import (
     CLIENT_SHORT,
     current_version,
     domain_instrument,
+    policy_of,
+    preloaded,
+    sharing_choice,
     supervises,
     token_digest,
     visibility_rank,
@@ -157,7 +160,9 @@ def instruments_sync(*, directory: str | Path | None = None, shipped: bool = Tru
 
 def policy_for(organisation: Organisation) -> CheckinPolicy:
     """The organisation's check-in policy, created with the defaults when it has none."""
-    policy, _created = CheckinPolicy.objects.get_or_create(organisation=organisation)
+    # By id: a policy created here is not attached to the organisation object, which
+    # keeps ``policy_of`` reading the stored row until a query brings it along.
+    policy, _created = CheckinPolicy.objects.get_or_create(organisation_id=organisation.pk)
     return policy
 
 
@@ -229,19 +234,26 @@ def _clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _store(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
-           answers: Mapping[str, Any], mode: str, idempotency_key: Any,
-           submitted_by: Any = None, link: CheckinLink | None = None
-           ) -> tuple[CheckinResponse, bool]:
-    """Store one check-in exactly once. Runs inside the caller's transaction."""
-    key = _key(idempotency_key)
-    if link is not None:
-        # Wait for a concurrent submission through the same link to finish, then look for
-        # its answer before judging the link: a retry must find what the first one stored.
-        link = CheckinLink.objects.select_for_update().get(pk=link.pk)
-    existing = _already_stored(key, relationship)
-    if existing is not None:
-        return existing, False
+class _Retried(Exception):
+    """The submission was stored before (the same key): carries what was stored."""
+
+    def __init__(self, response: CheckinResponse) -> None:
+        super().__init__("stored before")
+        self.response = response
+
+
+def _check(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
+           submitted_by: Any, link: CheckinLink | None, key: uuid.UUID) -> None:
+    """Whether this submission may be stored now; raises ``_Retried`` for a submission
+    stored before, ``ApplicationError`` for one that may not be stored.
+
+    Through an unused link the key cannot have been stored yet, or the insert finds out
+    (the key is unique): the look-up is left out there, the common case."""
+    fresh_link = rater == Rater.CLIENT and link is not None and link.used_at is None
+    if not fresh_link:
+        existing = _already_stored(key, relationship)
+        if existing is not None:
+            raise _Retried(existing)
     if rater == Rater.CLIENT:
         if link is None or link.relationship_id != relationship.pk or (
                 link.instrument_version_id != instrument_version.pk):
@@ -253,11 +265,23 @@ def _store(*, relationship: Relationship, instrument_version: InstrumentVersion,
     elif submitted_by is None or submitted_by.pk != relationship.keyworker_id:
         raise ApplicationError(_("Only the keyworker of this relationship gives this "
                                  "check-in."), code="not_keyworker")
-    if instrument_version.instrument.rater != rater:
+    if domain_instrument(instrument_version).rater != rater:
         raise ApplicationError(_("This form is for another rater."))
     if not relationship.is_open:
         raise ApplicationError(_("This relationship has closed: check-ins are for open "
                                  "relationships."), code="closed")
+
+
+def _store(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
+           answers: Mapping[str, Any], mode: str, key: uuid.UUID,
+           submitted_by: Any = None, link: CheckinLink | None = None) -> CheckinResponse:
+    """Store one check-in and use up its link. Runs inside the caller's transaction.
+
+    Exactly once, without locking first: the key is unique, so a second request with the
+    same key fails its insert (after waiting for the first to commit) and the caller finds
+    what the first stored. The link is used up by a conditional update, so of two
+    different submissions through one link only the first to commit keeps its check-in.
+    """
     cleaned = _clean_answers(answers)
     try:
         scores = score_responses(domain_instrument(instrument_version), cleaned)
@@ -266,43 +290,44 @@ def _store(*, relationship: Relationship, instrument_version: InstrumentVersion,
                                  "form again."), code="answers") from exc
     now = timezone.now()
     dims = scores.dimensions
-    try:
-        with transaction.atomic():
-            response = CheckinResponse.objects.create(
-                organisation_id=relationship.organisation_id, relationship=relationship,
-                client_id=relationship.client_id, instrument_version=instrument_version,
-                rater=rater, submitted_at=now, submitted_by=submitted_by, mode=mode,
-                answers=cleaned, score_match=dims.get("match"),
-                score_presence=dims.get("presence"),
-                score_personal_professional=dims.get("personal_professional"),
-                score_cooperation=dims.get("cooperation"),
-                score_flexible_support=dims.get("flexible_support"),
-                overall=scores.overall, estimate_overall=scores.estimate_overall,
-                at_max=scores.at_max, helped=scores.free_text.get("helped", ""),
-                could_be_better=scores.free_text.get("could_be_better", ""),
-                idempotency_key=key)
-    except IntegrityError:
-        # Two requests with the same key raced past the check above: the other one won.
-        existing = _already_stored(key, relationship)
-        if existing is None:
-            raise
-        return existing, False
+    response = CheckinResponse.objects.create(
+        organisation_id=relationship.organisation_id, relationship=relationship,
+        client_id=relationship.client_id, instrument_version=instrument_version,
+        rater=rater, submitted_at=now, submitted_by=submitted_by, mode=mode,
+        answers=cleaned, score_match=dims.get("match"),
+        score_presence=dims.get("presence"),
+        score_personal_professional=dims.get("personal_professional"),
+        score_cooperation=dims.get("cooperation"),
+        score_flexible_support=dims.get("flexible_support"),
+        overall=scores.overall, estimate_overall=scores.estimate_overall,
+        at_max=scores.at_max, helped=scores.free_text.get("helped", ""),
+        could_be_better=scores.free_text.get("could_be_better", ""),
+        idempotency_key=key)
     if link is not None:
-        link.used_at = now
-        link.response = response
-        link.save(update_fields=["used_at", "response", "updated_at"])
-    if rater == Rater.CLIENT:
-        audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
-                     client_id=relationship.client_id, obj=response,
-                     detail=f"client check-in via {mode}")
+        used = CheckinLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+            used_at=now, response=response, updated_at=now)
+        if not used:
+            # Another submission through this link committed first.
+            raise _LinkTaken
+    return response
+
+
+class _LinkTaken(Exception):
+    """The link was used up by another submission while this one was being stored."""
+
+
+def _audit_stored(response: CheckinResponse, *, submitted_by: Any = None) -> None:
+    if response.rater == Rater.CLIENT:
+        audit_record(actor=None, action="create", organisation_id=response.organisation_id,
+                     client_id=response.client_id, obj=response,
+                     detail=f"client check-in via {response.mode}")
     else:
         membership = active_membership(submitted_by)
         audit_record(actor=submitted_by, action="create",
                      role=membership.role if membership else "",
-                     organisation_id=relationship.organisation_id,
-                     client_id=relationship.client_id, obj=response,
+                     organisation_id=response.organisation_id,
+                     client_id=response.client_id, obj=response,
                      detail="keyworker's own check-in")
-    return response, True
 
 
 def _signal_evaluator() -> Callable[..., Any] | None:
@@ -319,18 +344,72 @@ def _signal_evaluator() -> Callable[..., Any] | None:
 
 
 def _evaluate(relationship: Relationship) -> None:
-    """Re-evaluate the relationship's pattern and alerts with the new check-in. The
-    check-in is already stored: if the evaluation fails it is logged, and the next
-    evaluation (after another check-in, or the nightly `keywork evaluate_signals`) picks
-    the check-in up."""
+    """Re-evaluate the relationship's pattern and alerts with the new check-in, inside the
+    submission's transaction but behind a savepoint: if the evaluation fails, it is
+    logged and rolled back alone, the check-in is still stored, and the next evaluation
+    (after another check-in, or the nightly `keywork evaluate_signals`) picks it up."""
     evaluate = _signal_evaluator()
     if evaluate is None:
         return
+    extra: dict[str, Any] = {}
+    loaded, policy = _loaded_policy(relationship)
+    if loaded:  # the thresholds came with the link: not read again
+        extra["overrides"] = {relationship.organisation_id:
+                              policy.signal_overrides if policy else {}}
     try:
         with transaction.atomic():
-            evaluate(relationship_ids=[relationship.pk])
+            evaluate(relationship_ids=[relationship.pk], **extra)
     except Exception:
         logger.exception("Evaluating relationship %s after a check-in failed", relationship.pk)
+
+
+def _loaded_policy(relationship: Relationship) -> tuple[bool, CheckinPolicy | None]:
+    """The organisation's policy when the relationship came with it (a check-in link)."""
+    if not Relationship.organisation.is_cached(relationship):
+        return False, None
+    return preloaded(relationship.organisation, "checkin_policy")
+
+
+def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
+            answers: Mapping[str, Any], mode: str, idempotency_key: Any,
+            submitted_by: Any = None, link: CheckinLink | None = None,
+            then: Callable[[CheckinResponse], None] | None = None
+            ) -> tuple[CheckinResponse, bool]:
+    """Check, store, evaluate and audit one submission in one transaction. The audit rows
+    come last, so the chain's lock is held only for the end of the transaction."""
+    key = _key(idempotency_key)
+    try:
+        with transaction.atomic():
+            _check(relationship=relationship, instrument_version=instrument_version,
+                   rater=rater, submitted_by=submitted_by, link=link, key=key)
+            response = _store(relationship=relationship,
+                              instrument_version=instrument_version, rater=rater,
+                              answers=answers, mode=mode, key=key,
+                              submitted_by=submitted_by, link=link)
+            _evaluate(relationship)
+            _audit_stored(response, submitted_by=submitted_by)
+            if then is not None:
+                then(response)
+    except _Retried as retried:
+        return retried.response, False
+    except _LinkTaken:
+        # A retry of the submission that took the link finds it; any other is refused.
+        existing = _already_stored(key, relationship)
+        if existing is None:
+            raise ApplicationError(_("This link has already been used."),
+                                   code="link_used") from None
+        return existing, False
+    except IntegrityError:
+        # A request with the same key stored it first (this insert waited for it).
+        existing = _already_stored(key, relationship)
+        if existing is None:
+            raise
+        return existing, False
+    if link is not None:
+        # Only now, when it is stored: a refused submission leaves the caller's link open.
+        link.used_at = link.updated_at = response.submitted_at
+        link.response = response
+    return response, True
 
 
 def checkin_submit(*, relationship: Relationship, instrument_version: InstrumentVersion,
@@ -342,17 +421,12 @@ def checkin_submit(*, relationship: Relationship, instrument_version: Instrument
     Returns the response and whether it was stored now. A retried submission (the same
     key) returns what the first one stored, also when both arrive at the same moment.
     A client's check-in needs an open link, which it then uses up; a keyworker's is given
-    by the relationship's keyworker. Afterwards the relationship's pattern and alerts are
-    re-evaluated.
+    by the relationship's keyworker. The relationship's pattern and alerts are
+    re-evaluated in the same transaction.
     """
-    with transaction.atomic():
-        response, created = _store(
-            relationship=relationship, instrument_version=instrument_version, rater=rater,
-            answers=answers, mode=mode, idempotency_key=idempotency_key,
-            submitted_by=submitted_by, link=link)
-    if created:
-        _evaluate(relationship)
-    return response, created
+    return _submit(relationship=relationship, instrument_version=instrument_version,
+                   rater=rater, answers=answers, mode=mode, idempotency_key=idempotency_key,
+                   submitted_by=submitted_by, link=link)
 
 
 def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
@@ -361,48 +435,49 @@ def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
     """The client's check-in through a link, with their sharing choice and an optional
     comment to the supervisor, all stored together and exactly once."""
     relationship = link.relationship
-    with transaction.atomic():
-        response, created = _store(
-            relationship=relationship, instrument_version=link.instrument_version,
-            rater=Rater.CLIENT, answers=answers, mode=link.mode,
-            idempotency_key=idempotency_key, link=link)
-        if created:
-            if visibility:
-                sharing_choice_set(relationship=relationship, visibility=visibility)
-            if private_comment.strip():
-                private_comment_send(relationship=relationship, text=private_comment)
-    if created:
-        _evaluate(relationship)
-    return response, created
+
+    def choices(_response: CheckinResponse) -> None:
+        if visibility:
+            sharing_choice_set(relationship=relationship, visibility=visibility)
+        if private_comment.strip():
+            private_comment_send(relationship=relationship, text=private_comment)
+
+    return _submit(relationship=relationship, instrument_version=link.instrument_version,
+                   rater=Rater.CLIENT, answers=answers, mode=link.mode,
+                   idempotency_key=idempotency_key, link=link, then=choices)
 
 
 # --- the client's choice and comments ------------------------------------------------------------
 
 
-@transaction.atomic
 def sharing_choice_set(*, relationship: Relationship, visibility: str) -> SharingChoice:
     """The client's own choice of what their keyworker sees: at most what the policy allows."""
     if visibility not in Visibility.values:
         raise ApplicationError(_("Choose what your keyworker may see."), field="visibility")
-    allowed = policy_for(relationship.organisation).keyworker_visibility
+    allowed = policy_of(relationship.organisation).keyworker_visibility
     if visibility_rank(visibility) > visibility_rank(allowed):
         raise ApplicationError(_("The service does not share that much with keyworkers."),
                                field="visibility")
-    choice = SharingChoice.objects.filter(relationship=relationship).first()
-    if choice is not None and choice.visibility == visibility:
-        return choice
-    if choice is None:
-        choice = SharingChoice(organisation_id=relationship.organisation_id,
-                               relationship=relationship)
-    choice.visibility = visibility
-    choice.save()
-    audit_record(actor=None, action="update", organisation_id=relationship.organisation_id,
-                 client_id=relationship.client_id, obj=choice,
-                 detail=f"client's choice of what the keyworker sees: {visibility}")
+    # Part of the caller's transaction when there is one (a check-in): no savepoint.
+    with transaction.atomic(savepoint=False):
+        choice = sharing_choice(relationship)
+        if choice is not None and choice.visibility == visibility:
+            return choice
+        created = choice is None
+        if choice is None:
+            choice = SharingChoice(organisation_id=relationship.organisation_id,
+                                   relationship_id=relationship.pk)
+        choice.visibility = visibility
+        choice.save()
+        if created and Relationship.sharing_choice.is_cached(relationship):
+            # The relationship came with its (missing) choice: it has one now.
+            Relationship.sharing_choice.related.set_cached_value(relationship, choice)
+        audit_record(actor=None, action="update", organisation_id=relationship.organisation_id,
+                     client_id=relationship.client_id, obj=choice,
+                     detail=f"client's choice of what the keyworker sees: {visibility}")
     return choice
 
 
-@transaction.atomic
 def private_comment_send(*, relationship: Relationship, text: str) -> PrivateComment:
     """A comment from the client to the supervisors of the unit, never to the keyworker."""
     text = text.strip()
@@ -411,12 +486,13 @@ def private_comment_send(*, relationship: Relationship, text: str) -> PrivateCom
     if len(text) > 4000:
         raise ApplicationError(_("Please keep the message under 4000 characters."),
                                field="private_comment")
-    comment = PrivateComment.objects.create(
-        organisation_id=relationship.organisation_id, relationship=relationship,
-        client_id=relationship.client_id, text=text)
-    audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
-                 client_id=relationship.client_id, obj=comment,
-                 detail="client's private comment to the supervisor")
+    with transaction.atomic(savepoint=False):
+        comment = PrivateComment.objects.create(
+            organisation_id=relationship.organisation_id, relationship=relationship,
+            client_id=relationship.client_id, text=text)
+        audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
+                     client_id=relationship.client_id, obj=comment,
+                     detail="client's private comment to the supervisor")
     return comment
 
 

@@ -2,7 +2,9 @@
 
 On PostgreSQL each query streams through ``COPY (SELECT …) TO STDOUT`` into a Polars frame;
 on SQLite it is one cursor read. Nothing goes object by object through the ORM, so the same
-reader serves one relationship after a check-in and every relationship in a bulk job.
+reader serves one relationship after a check-in and every relationship in a bulk job. For a
+handful of relationships the same three queries go to the database as one UNION, read
+straight into numpy: one round trip instead of three.
 """
 
 from __future__ import annotations
@@ -26,9 +28,20 @@ OPEN = ("active", "ending")
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What an evaluation finds stored: each relationship's pattern, and the codes of its
+    unresolved alerts."""
+
+    patterns: dict[int, str]
+    open_alerts: set[tuple[int, str]]
+
+
+@dataclass(frozen=True)
 class LoadedBatch:
     batch: SignalBatch
     organisation_id: np.ndarray  # int64 per relationship
+    client_id: np.ndarray  # int64 per relationship
+    stored: Stored | None = None  # read along for a few relationships when asked
 
 
 def _day(column: str) -> str:
@@ -46,6 +59,9 @@ def _date_day(column: str) -> str:
 
 # Below this many relationships a plain cursor read beats COPY's per-statement set-up.
 COPY_FROM = 2000
+# Below this many (a check-in's one relationship, a contact's), the three reads go in one
+# round trip and skip the data frames.
+SMALL_BELOW = 50
 
 
 def _frame(sql: str, params: Sequence[Any], schema: dict[str, Any], *, bulk: bool = True
@@ -83,75 +99,218 @@ def _where(relationship_ids: Sequence[int] | None, organisation_id: int | None
     return " AND ".join(clauses), params
 
 
-def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
-               organisation_id: int | None = None) -> LoadedBatch:
-    where, params = _where(relationship_ids, organisation_id)
-    bulk = relationship_ids is None or len(relationship_ids) >= COPY_FROM
-    rels = _frame(
-        # Built from constants and placeholders only; values travel as parameters.
-        f"""SELECT r.id, r.organisation_id,
+def _rels_sql(where: str) -> str:
+    # Built from constants and placeholders only; values travel as parameters.
+    return f"""SELECT r.id, r.organisation_id, r.client_id,
                    {_date_day('COALESCE(r.started_on, r.proposed_on)')} AS start_day,
                    CASE WHEN lb.is_coerced THEN 1 ELSE 0 END AS coerced
               FROM relationships_relationship r
               JOIN clients_episode e ON e.id = r.episode_id
               JOIN organisations_legalbasis lb ON lb.id = e.legal_basis_id
-             WHERE {where} ORDER BY r.id""",
-        params,
-        {"id": pl.Int64, "organisation_id": pl.Int64, "start_day": pl.Int32,
-         "coerced": pl.Int8},
-        bulk=bulk,
-    )
-    cis = _frame(
-        f"""SELECT c.relationship_id, {_day('c.submitted_at')} AS day,
+             WHERE {where}"""
+
+
+_JOIN_R = "JOIN relationships_relationship r ON r.id = c.relationship_id"
+
+
+def _checkins_sql(where: str, join: str = _JOIN_R) -> str:
+    return f"""SELECT c.relationship_id, {_day('c.submitted_at')} AS day,
                    CASE WHEN c.rater = 'client' THEN 0 ELSE 1 END AS rater,
                    c.overall, c.score_match, c.score_presence, c.score_personal_professional,
                    c.score_cooperation, c.score_flexible_support, c.estimate_overall,
                    CASE WHEN c.at_max THEN 1 ELSE 0 END AS at_max
-              FROM checkins_checkinresponse c
-              JOIN relationships_relationship r ON r.id = c.relationship_id
-             WHERE {where} AND c.rater IN ('client', 'keyworker')""",
-        params,
-        {"rel": pl.Int64, "day": pl.Int32, "rater": pl.Int8, "overall": pl.Float32,
-         "d0": pl.Float32, "d1": pl.Float32, "d2": pl.Float32, "d3": pl.Float32,
-         "d4": pl.Float32, "estimate": pl.Float32, "at_max": pl.Int8},
-        bulk=bulk,
-    )
+              FROM checkins_checkinresponse c {join}
+             WHERE {where} AND c.rater IN ('client', 'keyworker')"""
+
+
+def _contacts_sql(where: str, join: str = _JOIN_R) -> str:
     kind_case = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS))
     init_case = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(INITIATORS))
-    cos = _frame(
-        f"""SELECT c.relationship_id, {_day('c.occurred_at')} AS day,
+    return f"""SELECT c.relationship_id, {_day('c.occurred_at')} AS day,
                    CASE c.initiated_by {init_case} ELSE 2 END AS initiator,
                    CASE WHEN c.attended THEN 1 ELSE 0 END AS attended,
                    CASE c.kind {kind_case} ELSE 0 END AS kind
-              FROM contacts_contact c
-              JOIN relationships_relationship r ON r.id = c.relationship_id
-             WHERE {where}""",
-        params,
-        {"rel": pl.Int64, "day": pl.Int32, "initiator": pl.Int8, "attended": pl.Int8,
-         "kind": pl.Int8},
-        bulk=bulk,
+              FROM contacts_contact c {join}
+             WHERE {where}"""
+
+
+REL_SCHEMA = {"id": pl.Int64, "organisation_id": pl.Int64, "client_id": pl.Int64,
+              "start_day": pl.Int32, "coerced": pl.Int8}
+CI_SCHEMA = {"rel": pl.Int64, "day": pl.Int32, "rater": pl.Int8, "overall": pl.Float32,
+             "d0": pl.Float32, "d1": pl.Float32, "d2": pl.Float32, "d3": pl.Float32,
+             "d4": pl.Float32, "estimate": pl.Float32, "at_max": pl.Int8}
+CO_SCHEMA = {"rel": pl.Int64, "day": pl.Int32, "initiator": pl.Int8, "attended": pl.Int8,
+             "kind": pl.Int8}
+# One row of the small read: which part it belongs to, then the widest part's columns.
+WIDTH = max(len(REL_SCHEMA), len(CI_SCHEMA), len(CO_SCHEMA))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The three reads as numpy columns, before they become a batch."""
+
+    rel_id: np.ndarray
+    organisation_id: np.ndarray
+    client_id: np.ndarray
+    start_day: np.ndarray
+    coerced: np.ndarray
+    ci: dict[str, np.ndarray]
+    co: dict[str, np.ndarray]
+
+
+def _bulk_parts(where: str, params: list[Any], *, bulk: bool) -> _Parts:
+    rels = _frame(_rels_sql(where) + " ORDER BY r.id", params, REL_SCHEMA, bulk=bulk)
+    cis = _frame(_checkins_sql(where), params, CI_SCHEMA, bulk=bulk)
+    cos = _frame(_contacts_sql(where), params, CO_SCHEMA, bulk=bulk)
+    return _Parts(
+        rel_id=rels["id"].to_numpy(), organisation_id=rels["organisation_id"].to_numpy(),
+        client_id=rels["client_id"].to_numpy(), start_day=rels["start_day"].to_numpy(),
+        coerced=rels["coerced"].to_numpy(),
+        ci={name: cis[name].to_numpy() for name in CI_SCHEMA},
+        co={name: cos[name].to_numpy() for name in CO_SCHEMA},
     )
-    rel_id = rels["id"].to_numpy()
-    # Map relationship ids to positions 0..n-1 (rel_id is sorted by the query).
-    ci_pos = np.searchsorted(rel_id, cis["rel"].to_numpy()).astype(np.int32)
-    co_pos = np.searchsorted(rel_id, cos["rel"].to_numpy()).astype(np.int32)
-    dims = cis.select(["d0", "d1", "d2", "d3", "d4"]).to_numpy().astype(np.float32)
+
+
+# The names the three queries give their columns, in order.
+REL_COLUMNS = ("id", "organisation_id", "client_id", "start_day", "coerced")
+CI_COLUMNS = ("relationship_id", "day", "rater", "overall", "score_match", "score_presence",
+              "score_personal_professional", "score_cooperation", "score_flexible_support",
+              "estimate_overall", "at_max")
+CO_COLUMNS = ("relationship_id", "day", "initiator", "attended", "kind")
+
+
+def _padded(sql: str, part: int, columns: Sequence[str]) -> str:
+    values = ", ".join(f"CAST(q.{name} AS DOUBLE PRECISION)" for name in columns)
+    padding = ", CAST(NULL AS DOUBLE PRECISION)" * (WIDTH - len(columns))
+    return f"SELECT {part} AS part, {values}{padding} FROM ({sql}) q"
+
+
+STORED_CHUNK = 5000
+
+
+def _stored_sql(n: int) -> str:
+    marks = ", ".join(["%s"] * n)
+    return (f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
+            f"WHERE relationship_id IN ({marks}) "
+            f"UNION ALL SELECT relationship_id, 1, code FROM signals_alert "
+            f"WHERE relationship_id IN ({marks}) AND status <> 'resolved'")
+
+
+def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
+    for rel_id, part, value in rows:
+        if part == 0:
+            into.patterns[int(rel_id)] = value
+        else:
+            into.open_alerts.add((int(rel_id), value))
+
+
+def read_stored(relationship_ids: Sequence[int]) -> Stored:
+    """The stored patterns and unresolved alert codes of these relationships: one query
+    per STORED_CHUNK of them."""
+    stored = Stored({}, set())
+    ids = [int(i) for i in relationship_ids]
+    for start in range(0, len(ids), STORED_CHUNK):
+        chunk = ids[start:start + STORED_CHUNK]
+        with connection.cursor() as cur:
+            cur.execute(_stored_sql(len(chunk)), [*chunk, *chunk])
+            _add_stored(cur.fetchall(), stored)
+    return stored
+
+
+def _one_round_trip(cur: Any) -> bool:
+    """Whether two statements can go to the database as one text (PostgreSQL with
+    client-side parameters, Django's default): each still runs with its own snapshot."""
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    return isinstance(getattr(cur, "cursor", None), psycopg.ClientCursor)
+
+
+def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
+                 ) -> tuple[_Parts, Stored | None]:
+    """A few relationships: the three reads in one round trip (a UNION), straight into
+    numpy. Check-ins and contacts are read by relationship id without the join to the
+    relationship (less for the database to plan); rows of a relationship that is not open
+    are dropped here instead. Every value fits a double exactly (ids, days, flags and the
+    stored scores)."""
+    where, params = _where(relationship_ids, None)
+    ids = [int(i) for i in relationship_ids] or [-1]
+    by_id = f"c.relationship_id IN ({', '.join(['%s'] * len(ids))})"
+    sql = " UNION ALL ".join((
+        _padded(_rels_sql(where), 0, REL_COLUMNS),
+        _padded(_checkins_sql(by_id, join=""), 1, CI_COLUMNS),
+        _padded(_contacts_sql(by_id, join=""), 2, CO_COLUMNS),
+    ))
+    stored = Stored({}, set()) if with_stored else None
+    with connection.cursor() as cur:
+        if stored is not None and _one_round_trip(cur):
+            cur.execute(f"{sql}; {_stored_sql(len(ids))}", [*params, *ids, *ids, *ids, *ids])
+            rows = cur.fetchall()
+            cur.nextset()
+            _add_stored(cur.fetchall(), stored)
+        else:
+            cur.execute(sql, [*params, *ids, *ids])
+            rows = cur.fetchall()
+            if stored is not None:
+                cur.execute(_stored_sql(len(ids)), [*ids, *ids])
+                _add_stored(cur.fetchall(), stored)
+    table = np.array(rows, dtype=np.float64).reshape(-1, WIDTH + 1)
+    part = table[:, 0]
+    rels = table[part == 0, 1:]
+    rels = rels[np.argsort(rels[:, 0], kind="stable")]
+    cis, cos = table[part == 1, 1:], table[part == 2, 1:]
+    cis = cis[np.isin(cis[:, 0], rels[:, 0])]
+    cos = cos[np.isin(cos[:, 0], rels[:, 0])]
+
+    def columns(rows: np.ndarray, schema: dict[str, Any]) -> dict[str, np.ndarray]:
+        out = {}
+        for i, (name, dtype) in enumerate(schema.items()):
+            out[name] = rows[:, i].astype(np.float32 if dtype == pl.Float32 else np.int64)
+        return out
+
+    r = columns(rels, REL_SCHEMA)
+    return _Parts(rel_id=r["id"], organisation_id=r["organisation_id"],
+                  client_id=r["client_id"], start_day=r["start_day"], coerced=r["coerced"],
+                  ci=columns(cis, CI_SCHEMA), co=columns(cos, CO_SCHEMA)), stored
+
+
+def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
+               organisation_id: int | None = None, with_stored: bool = False) -> LoadedBatch:
+    """The columns of the open relationships asked for. With ``with_stored`` and a few
+    relationships, their stored patterns and open alerts come along in the same round
+    trip (``LoadedBatch.stored``); otherwise that stays None."""
+    stored = None
+    if relationship_ids is not None and organisation_id is None and (
+            len(relationship_ids) < SMALL_BELOW):
+        parts, stored = _small_parts(relationship_ids, with_stored=with_stored)
+    else:
+        where, params = _where(relationship_ids, organisation_id)
+        bulk = relationship_ids is None or len(relationship_ids) >= COPY_FROM
+        parts = _bulk_parts(where, params, bulk=bulk)
+    rel_id = parts.rel_id
+    ci, co = parts.ci, parts.co
+    # Map relationship ids to positions 0..n-1 (rel_id is sorted).
+    ci_pos = np.searchsorted(rel_id, ci["rel"]).astype(np.int32)
+    co_pos = np.searchsorted(rel_id, co["rel"]).astype(np.int32)
+    dims = np.stack([ci[f"d{i}"] for i in range(5)], axis=1).astype(np.float32)
     batch = SignalBatch(
         as_of_day=as_of_day,
         rel_id=rel_id,
-        start_day=rels["start_day"].to_numpy(),
-        coerced=rels["coerced"].to_numpy().astype(bool),
+        start_day=parts.start_day,
+        coerced=parts.coerced.astype(bool),
         ci_rel=ci_pos,
-        ci_day=cis["day"].to_numpy(),
-        ci_rater=cis["rater"].to_numpy(),
-        ci_overall=cis["overall"].fill_null(np.nan).to_numpy(),
-        ci_dims=np.nan_to_num(dims, nan=np.nan).reshape(-1, 5),
-        ci_estimate=cis["estimate"].fill_null(np.nan).to_numpy(),
-        ci_at_max=cis["at_max"].to_numpy().astype(bool),
+        ci_day=ci["day"],
+        ci_rater=ci["rater"],
+        ci_overall=ci["overall"],
+        ci_dims=dims.reshape(-1, 5),
+        ci_estimate=ci["estimate"],
+        ci_at_max=ci["at_max"].astype(bool),
         co_rel=co_pos,
-        co_day=cos["day"].to_numpy(),
-        co_initiator=cos["initiator"].to_numpy(),
-        co_attended=cos["attended"].to_numpy().astype(bool),
-        co_kind=cos["kind"].to_numpy(),
+        co_day=co["day"],
+        co_initiator=co["initiator"],
+        co_attended=co["attended"].astype(bool),
+        co_kind=co["kind"],
     )
-    return LoadedBatch(batch=batch, organisation_id=rels["organisation_id"].to_numpy())
+    return LoadedBatch(batch=batch, organisation_id=parts.organisation_id,
+                       client_id=parts.client_id, stored=stored)

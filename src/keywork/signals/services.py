@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +28,7 @@ from keywork.domain import DomainError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
 from keywork.signals.models import Alert, RelationshipState
-from keywork.signals.reader import load_batch
+from keywork.signals.reader import Stored, load_batch, read_stored
 
 CLIENT_INSTRUMENT = "checkin-client-short"
 
@@ -36,27 +39,69 @@ def as_of_day(day: dt.date | None = None) -> int:
 
 _CONFIGS: dict[tuple[int, str, int, str], engine.SignalConfig] = {}
 
+# The current version of the client's short form, whose reliability sets the client's
+# reliable change. Read once and kept: saving or deleting an instrument version in this
+# process forgets it at once; a version loaded by another process (``keywork
+# load_instruments``) is seen within CLIENT_FORM_SECONDS.
+CLIENT_FORM_SECONDS = 60.0
 
-def config_for(organisation_id: int) -> engine.SignalConfig:
+
+@dataclass
+class _ClientForm:
+    read_at: float = -math.inf
+    version: Any = None
+
+
+_client_form = _ClientForm()
+
+
+def forget_client_form(**_kwargs: Any) -> None:
+    _client_form.read_at = -math.inf
+    _client_form.version = None
+
+
+post_save.connect(forget_client_form, sender="checkins.InstrumentVersion",
+                  dispatch_uid="keywork.signals.forget_client_form.save")
+post_delete.connect(forget_client_form, sender="checkins.InstrumentVersion",
+                    dispatch_uid="keywork.signals.forget_client_form.delete")
+
+
+def _current_client_form() -> Any:
+    from keywork.checkins.models import InstrumentVersion
+
+    now = time.monotonic()
+    if now - _client_form.read_at >= CLIENT_FORM_SECONDS:
+        _client_form.version = (InstrumentVersion.objects
+                                .filter(instrument__code=CLIENT_INSTRUMENT)
+                                .order_by("-version").first())
+        _client_form.read_at = now
+    return _client_form.version
+
+
+def config_for(organisation_id: int, *, overrides: Mapping[str, Any] | None = None
+               ) -> engine.SignalConfig:
     """The organisation's thresholds: defaults, the client form's reliability, overrides.
-    Built once per combination of overrides and form version."""
-    from keywork.checkins.models import CheckinPolicy, InstrumentVersion
-
-    overrides = (
-        CheckinPolicy.objects.filter(organisation_id=organisation_id)
-        .values_list("signal_overrides", flat=True).first()
-    ) or {}
+    Built once per combination of overrides and form version. A caller that holds the
+    organisation's policy already passes its ``signal_overrides``; otherwise they are
+    read."""
     from keywork.checkins.selectors import domain_instrument
 
-    version = (InstrumentVersion.objects.filter(instrument__code=CLIENT_INSTRUMENT)
-               .order_by("-version").first())
+    if overrides is None:
+        from keywork.checkins.models import CheckinPolicy
+
+        overrides = (
+            CheckinPolicy.objects.filter(organisation_id=organisation_id)
+            .values_list("signal_overrides", flat=True).first()
+        )
+    overrides = overrides or {}
+    version = _current_client_form()
     key = (organisation_id, json.dumps(overrides, sort_keys=True),
            version.pk if version else 0, version.digest if version else "")
     if key in _CONFIGS:
         return _CONFIGS[key]
     instrument = domain_instrument(version) if version else None
     try:
-        config = engine.SignalConfig.from_dict(overrides, client_instrument=instrument)
+        config = engine.SignalConfig.from_dict(dict(overrides), client_instrument=instrument)
     except DomainError as exc:
         raise ApplicationError(str(exc), code="signal_settings") from exc
     if len(_CONFIGS) > 256:
@@ -90,87 +135,103 @@ def _jsonable(params: Any) -> Any:
     return params
 
 
-def _store(result: engine.SignalResult, org_ids: np.ndarray, cfg_for: Callable[[int],
-           engine.SignalConfig], now: dt.datetime) -> tuple[int, int]:
-    """Upsert states and open new alerts for every relationship in ``result``."""
-    rel_ids = [int(x) for x in result.rel_id]
-    stored = {rel: (pattern, prev, since) for rel, pattern, prev, since in
-              RelationshipState.objects.filter(relationship_id__in=rel_ids).values_list(
-                  "relationship_id", "pattern", "previous_pattern", "pattern_since")}
-    existing = set(Alert.objects.filter(relationship_id__in=rel_ids)
-                   .exclude(status=Alert.Status.RESOLVED).values_list("relationship_id", "code"))
-    from keywork.relationships.models import Relationship
+KEEP_FEATURES = ("client_checkins", "worker_checkins", "client_latest", "worker_latest",
+                 "worker_estimate", "client_mean", "worker_mean", "gap_recent", "gap_change",
+                 "days_since_client_checkin", "days_since_worker_checkin",
+                 "days_since_contact", "contacts_in_window", "client_initiated_share",
+                 "dna_rate", "everyday_share")
+STATE_FIELDS = ["pattern", "facts", "features", "evaluated_at", "updated_at"]
 
-    client_of = dict(Relationship.objects.filter(pk__in=rel_ids).values_list("id", "client_id"))
+
+def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarray,
+           cfg_for: Callable[[int], engine.SignalConfig], now: dt.datetime,
+           known: Stored | None = None) -> tuple[int, int]:
+    """Upsert states and open new alerts for every relationship in ``result``. ``known``:
+    what the reader already found stored for these relationships, if it was asked."""
+    rel_ids = [int(x) for x in result.rel_id]
+    found = known if known is not None else read_stored(rel_ids)
+    stored, existing = found.patterns, found.open_alerts
     columns = result.columns()
-    keep = ("client_checkins", "worker_checkins", "client_latest", "worker_latest",
-            "worker_estimate", "client_mean", "worker_mean", "gap_recent", "gap_change",
-            "days_since_client_checkin", "days_since_worker_checkin", "days_since_contact",
-            "contacts_in_window", "client_initiated_share", "dna_rate", "everyday_share")
-    states: list[RelationshipState] = []
+    kept = {name: columns[name] for name in KEEP_FEATURES}
+    # A relationship whose pattern changed moves its old pattern to ``previous_pattern``
+    # and restarts ``pattern_since``; one whose pattern stayed keeps both as stored.
+    changed_states: list[RelationshipState] = []
+    same_states: list[RelationshipState] = []
     alerts: list[Alert] = []
     changes = 0
     for i, rel_id in enumerate(rel_ids):
         org_id = int(org_ids[i])
         cfg = cfg_for(org_id)
         pattern = engine.pattern_code(result, i)
-        before, earlier, since = stored.get(rel_id, ("", "", None))
+        before = stored.get(rel_id)
         changed = bool(before) and before != pattern
         changes += changed
-        if changed:
-            earlier, since = before, now
         facts = [{"code": f.code, "params": _jsonable(dict(f.params)), "decisive": f.decisive}
                  for f in engine.explain(result, i, cfg)]
         features = {}
-        for name in keep:
-            value = float(columns[name][i])
-            features[name] = None if np.isnan(value) else round(value, 2)
-        states.append(RelationshipState(
+        for name, column in kept.items():
+            value = float(column[i])
+            features[name] = None if math.isnan(value) else round(value, 2)
+        state = RelationshipState(
             organisation_id=org_id, relationship_id=rel_id, pattern=pattern,
-            previous_pattern=earlier, pattern_since=since or now,
+            previous_pattern=before if changed and before else "", pattern_since=now,
             facts=facts, features=features, evaluated_at=now,
-        ))
+        )
+        (changed_states if changed or before is None else same_states).append(state)
         for finding in engine.alerts_for(result, i, cfg):
             if finding.code in cfg.disabled_alerts or (rel_id, finding.code) in existing:
                 continue
             alerts.append(Alert(
-                organisation_id=org_id, relationship_id=rel_id, client_id=client_of[rel_id],
+                organisation_id=org_id, relationship_id=rel_id, client_id=int(client_ids[i]),
                 code=finding.code, raised_at=now,
                 facts={"params": _jsonable(dict(finding.params)), "evidence": finding.evidence,
                        "next_step": finding.next_step},
             ))
-    RelationshipState.objects.bulk_create(
-        states, batch_size=2000, update_conflicts=True, unique_fields=["relationship"],
-        update_fields=["pattern", "previous_pattern", "pattern_since", "facts", "features",
-                       "evaluated_at", "updated_at"],
-    )
-    Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
+    for states, fields in ((changed_states, [*STATE_FIELDS, "previous_pattern",
+                                             "pattern_since"]),
+                           (same_states, STATE_FIELDS)):
+        if states:
+            RelationshipState.objects.bulk_create(
+                states, batch_size=2000, update_conflicts=True,
+                unique_fields=["relationship"], update_fields=fields)
+    if alerts:
+        Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
     return len(alerts), changes
 
 
 def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | None,
-              day: dt.date | None) -> EvaluationSummary:
+              day: dt.date | None,
+              overrides: Mapping[int, Mapping[str, Any]] | None = None) -> EvaluationSummary:
     loaded = load_batch(as_of_day=as_of_day(day), relationship_ids=relationship_ids,
-                        organisation_id=organisation_id)
+                        organisation_id=organisation_id,
+                        with_stored=relationship_ids is not None)
     batch = loaded.batch
     if batch.n == 0:
         return EvaluationSummary(0, {}, 0, 0)
     now = timezone.now()
     configs: dict[int, engine.SignalConfig] = {}
+    known = overrides or {}
 
     def cfg_for(org_id: int) -> engine.SignalConfig:
         if org_id not in configs:
-            configs[org_id] = config_for(org_id)
+            configs[org_id] = config_for(org_id, overrides=known.get(org_id))
         return configs[org_id]
 
     opened = changes = 0
     counts: dict[str, int] = {}
-    for org_id in np.unique(loaded.organisation_id):
-        idx = np.flatnonzero(loaded.organisation_id == org_id)
-        sub = batch if idx.size == batch.n else engine.select_relationships(batch, idx)
+    orgs = loaded.organisation_id
+    for org_id in (orgs[:1] if batch.n == 1 else np.unique(orgs)):
+        if batch.n == 1:
+            sub, idx = batch, np.zeros(1, dtype=np.int64)
+        else:
+            idx = np.flatnonzero(orgs == org_id)
+            sub = batch if idx.size == batch.n else engine.select_relationships(batch, idx)
         result = engine.evaluate(sub, cfg_for(int(org_id)))
-        with transaction.atomic():
-            o, c = _store(result, loaded.organisation_id[idx], cfg_for, now)
+        # Inside a caller's transaction (a check-in) no savepoint of its own: the caller
+        # decides what a failure rolls back.
+        with transaction.atomic(savepoint=False):
+            o, c = _store(result, orgs[idx], loaded.client_id[idx], cfg_for, now,
+                          known=loaded.stored)
         opened += o
         changes += c
         codes, n = np.unique(result.pattern, return_counts=True)
@@ -180,10 +241,16 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
     return EvaluationSummary(int(batch.n), counts, opened, changes)
 
 
-def relationship_evaluate(*, relationship_ids: Sequence[int],
-                          day: dt.date | None = None) -> EvaluationSummary:
-    """Re-evaluate a few relationships now (after a check-in or a contact)."""
-    return _evaluate(relationship_ids=list(relationship_ids), organisation_id=None, day=day)
+def relationship_evaluate(*, relationship_ids: Sequence[int], day: dt.date | None = None,
+                          overrides: Mapping[int, Mapping[str, Any]] | None = None
+                          ) -> EvaluationSummary:
+    """Re-evaluate a few relationships now (after a check-in or a contact).
+
+    ``overrides`` maps organisation ids to their policy's ``signal_overrides`` when the
+    caller has just read them (the check-in's link brings its policy along); any
+    organisation not in it has its policy read here."""
+    return _evaluate(relationship_ids=list(relationship_ids), organisation_id=None, day=day,
+                     overrides=overrides)
 
 
 def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None
