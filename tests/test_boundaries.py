@@ -383,6 +383,10 @@ def test_contact_after_the_ending_outside_the_period_is_not_offered(world):
     services.settings_save(membership=world.memberships["administrator"], drift_count=3,
                            drift_window_days=90, post_closure_days=10,
                            severity_defaults={})
+    ended = world.relationships["ended"]
+    ended.refresh_from_db()
+    assert ended.post_closure_until == (timezone.localtime(ended.closed_at).date()
+                                        + dt.timedelta(days=10))
     page = _as(world, "keyworker").get(reverse("boundaries:after_closure"))
     assert world.clients["ended"].display_name.encode() not in page.content
     resp = _as(world, "keyworker").post(reverse("boundaries:after_closure"), {

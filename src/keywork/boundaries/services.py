@@ -332,11 +332,33 @@ def settings_save(*, membership: Membership, drift_count: int, drift_window_days
     defaults = {k: v for k, v in severity_defaults.items()
                 if k in Kind.values and v in Severity.values
                 and v != rules.DEFAULT_SEVERITY[k]}
+    before = settings_for(membership.organisation_id).post_closure_days
     conf, _created = BoundarySettings.objects.update_or_create(
         organisation_id=membership.organisation_id,
         defaults={"drift_count": drift_count, "drift_window_days": drift_window_days,
                   "post_closure_days": post_closure_days, "severity_defaults": defaults})
+    moved = 0
+    if post_closure_days != before:
+        moved = _post_closure_move(membership.organisation_id, post_closure_days)
     audit_record(actor=membership.user, action="update", role=membership.role,
                  organisation_id=membership.organisation_id, obj=conf,
-                 detail="boundary settings")
+                 detail=f"boundary settings (post-closure {post_closure_days} days; "
+                        f"{moved} closed relationships' periods moved)")
     return conf
+
+
+def _post_closure_move(organisation_id: int, days: int) -> int:
+    """The post-closure period of every closed relationship follows the setting: it runs
+    ``days`` from the day the relationship closed."""
+    rels = list(Relationship.objects.filter(
+        organisation_id=organisation_id, status=Status.CLOSED, closed_at__isnull=False)
+        .only("id", "closed_at", "post_closure_until"))
+    changed = []
+    for rel in rels:
+        assert rel.closed_at is not None
+        until = rules.post_closure_until(timezone.localtime(rel.closed_at).date(), days)
+        if rel.post_closure_until != until:
+            rel.post_closure_until = until
+            changed.append(rel)
+    Relationship.objects.bulk_update(changed, ["post_closure_until"], batch_size=2000)
+    return len(changed)
