@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keywork.core.models import TenantModel
+from keywork.core.models import TenantModel, refuse_change_once_signed
 
 SIGNED_FIELDS = ("occurred_at", "duration_minutes", "kind", "initiated_by", "attended",
                  "channel", "note", "signed_at", "signed_by_id", "worker_id", "relationship_id")
@@ -96,12 +96,8 @@ class Contact(TenantModel):
 
     def save(self, *args: object, **kwargs: object) -> None:
         """A signed note is read-only, whoever tries to change it."""
-        if self.pk is not None:
-            stored = Contact.objects.filter(pk=self.pk).values(*SIGNED_FIELDS).first()
-            if stored and stored["signed_at"] is not None and any(
-                stored[f] != getattr(self, f) for f in SIGNED_FIELDS
-            ):
-                raise SignedNoteError("A signed note is read-only; add an addendum.")
+        refuse_change_once_signed(
+            self, SIGNED_FIELDS, SignedNoteError("A signed note is read-only; add an addendum."))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

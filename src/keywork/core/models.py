@@ -16,3 +16,16 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def refuse_change_once_signed(instance: models.Model, fields: tuple[str, ...],
+                              error: Exception) -> None:
+    """Raise ``error`` when the stored row is signed (``signed_at`` set) and this save would
+    change any of ``fields``: a signed record is read-only, whoever tries to change it."""
+    if instance.pk is None:
+        return
+    stored = (type(instance)._default_manager.filter(pk=instance.pk)
+              .values("signed_at", *fields).first())
+    if stored and stored["signed_at"] is not None and any(
+            stored[f] != getattr(instance, f) for f in fields):
+        raise error

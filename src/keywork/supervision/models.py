@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keywork.core.models import TenantModel
+from keywork.core.models import TenantModel, refuse_change_once_signed
 
 
 class SignedRecordError(RuntimeError):
@@ -79,12 +79,8 @@ class Session(TenantModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """A signed record is read-only, whoever tries to change it."""
-        if self.pk is not None:
-            stored = Session.objects.filter(pk=self.pk).values(*SESSION_FROZEN).first()
-            if stored and stored["signed_at"] is not None and any(
-                stored[f] != getattr(self, f) for f in SESSION_FROZEN
-            ):
-                raise SignedRecordError("A signed supervision record is read-only.")
+        refuse_change_once_signed(
+            self, SESSION_FROZEN, SignedRecordError("A signed supervision record is read-only."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
