@@ -14,7 +14,7 @@ def _run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
            if k not in ("SECRET_KEY", "DEBUG", "KEYWORK_TESTING", "DJANGO_SETTINGS_MODULE")}
     env["KEYWORK_DATA_DIR"] = str(data_dir)
     env["DATABASE_URL"] = f"sqlite:///{data_dir / 'db.sqlite3'}"
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,  # noqa: S603 - our own interpreter and arguments
                           timeout=120, check=False)
 
 

@@ -17,11 +17,11 @@ from keywork.audit.services import audit_record
 from keywork.core.errors import ApplicationError
 from keywork.domain.goals import first_step_late_by, valid_rating
 from keywork.goals.models import (
-    GoalPolicy,
     Agreement,
     Comment,
     Doer,
     Goal,
+    GoalPolicy,
     GoalStatus,
     ProposedBy,
     Review,

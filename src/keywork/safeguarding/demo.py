@@ -1,8 +1,9 @@
 """Demo rows for safeguarding: on two of the demo keyworker's relationships, a household
 with a child, routine enquiries (one of them overdue), and a concern with its decision,
-review and safety plan; across the service, routine enquiries asked within the interval for
-most open episodes, with a few left overdue. Rows are written as they are stored; the overdue enquiry's alert is
-raised the first time someone opens the client or ``check_safeguarding`` runs."""
+review and safety plan; across the service, routine enquiries asked within the interval
+for most open episodes, with a few left overdue. Rows are written as they are stored; the
+overdue enquiry's alert is raised the first time someone opens the client or
+``check_safeguarding`` runs."""
 
 from __future__ import annotations
 
