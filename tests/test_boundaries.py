@@ -476,3 +476,26 @@ def test_supervision_agenda_lists_events_to_review_and_open_drift(world):
     assert not [i for i in agenda_for(organisation_id=world.org.pk,
                                       worker_id=world.colleague.pk,
                                       since=timezone.now()) if i.source == "boundaries"]
+
+
+def test_reaffirming_text_names_the_strengths_from_the_ending_and_greets_without_a_name(world):
+    from keywork.boundaries.text import reaffirm_texts
+    from keywork.clients.models import Client
+    from keywork.endings.models import EndingChecklist
+
+    rel = world.relationships["ended"]
+    english, swedish = reaffirm_texts(rel)
+    assert "[name two or three things you saw" in english.text
+    assert "[nämn två eller tre saker du såg" in swedish.text
+    EndingChecklist.objects.create(
+        organisation=rel.organisation, relationship=rel, updated_by=world.keyworker,
+        progress_named="You kept every court date, and you asked for help when you needed it.")
+    Client.objects.filter(pk=rel.client_id).update(protected_identity=True)
+    rel.client.refresh_from_db()
+    english, swedish = reaffirm_texts(rel)
+    assert english.text.startswith("Hello,\n\n")
+    assert swedish.text.startswith("Hej,\n\n")
+    for text in (english.text, swedish.text):
+        assert "You kept every court date, and you asked for help when you needed it. " in text
+        assert "[name two" not in text
+        assert "[nämn två" not in text
