@@ -275,6 +275,20 @@ def test_contact_on_a_personal_device_becomes_a_minor_boundary_event(world):
         "personal_phone", "minor", "contact_log", world.keyworker)
 
 
+def test_contact_changed_to_a_personal_device_becomes_one_event_however_often_edited(world):
+    from keywork.contacts.services import contact_update
+
+    assert _log(world, timezone.now() - dt.timedelta(hours=1)).status_code == 302
+    contact = Contact.objects.get(note="Called about the appointment.")
+    assert not BoundaryEvent.objects.filter(contact=contact).exists()
+    membership = world.memberships["keyworker"]
+    contact_update(membership=membership, contact=contact, channel="personal_device")
+    contact_update(membership=membership, contact=contact, note="Texted about the meeting.")
+    event = BoundaryEvent.objects.get(contact=contact)
+    assert (event.kind, event.severity, event.source) == ("personal_phone", "minor",
+                                                          "contact_log")
+
+
 def test_contact_outside_the_agreed_hours_becomes_an_event_and_inside_does_not(world):
     rel = world.relationships["own"]
     services.agreement_save(membership=world.memberships["keyworker"], relationship=rel,

@@ -206,7 +206,10 @@ def _outside_hours(contact: Contact, agreement: ContactAgreement | None) -> bool
 @transaction.atomic
 def events_from_contact(*, membership: Membership, contact: Contact) -> BoundaryEvent | None:
     """A contact on a personal device, or outside the agreed hours, is a boundary event:
-    one minor event per contact, for the worker who logged it."""
+    one minor event per contact, for the worker who logged it (also when a contact is
+    changed to one of these later; never a second event for the same contact)."""
+    if BoundaryEvent.objects.filter(contact_id=contact.pk).exists():
+        return None
     agreement = ContactAgreement.objects.filter(relationship_id=contact.relationship_id).first()
     personal = contact.channel == "personal_device"
     late = _outside_hours(contact, agreement)

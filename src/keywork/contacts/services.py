@@ -82,6 +82,7 @@ def contact_update(*, membership: Membership, contact: Contact, **fields: object
         audit_record(actor=membership.user, action="update", role=membership.role,
                      organisation_id=contact.organisation_id, client_id=contact.client_id,
                      obj=contact, detail="changed: " + ", ".join(changed))
+        boundary_events_from_contact(membership=membership, contact=contact)
     return contact
 
 
