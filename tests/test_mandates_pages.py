@@ -9,6 +9,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from keywork.audit.models import AuditEvent
 from keywork.checkins import services as checkin_services
 from keywork.contacts.models import Contact
 from keywork.mandates import services
@@ -89,6 +90,17 @@ def test_client_gives_and_withdraws_a_mandate_on_their_own_page(world):
     http = login_as(HttpClient(), world.keyworker)
     staff = http.get(reverse("mandates:list", args=[world.relationships["own"].pk]))
     assert "on the client's own page" in staff.content.decode()
+
+
+def test_the_clients_read_of_one_mandate_through_their_link_is_audited(world):
+    mandate = _mandate(world)
+    page = HttpClient().get(reverse("portal:mandates_withdraw", args=[_token(world), mandate.pk]))
+    assert page.status_code == 200
+    assert "Call the landlord about the rent arrears" in page.content.decode()
+    row = AuditEvent.objects.get(action="view", object_type="mandate",
+                                 object_id=str(mandate.pk))
+    assert row.actor_id is None
+    assert row.client_id == mandate.client_id
 
 
 def test_client_link_cannot_withdraw_another_clients_mandate(world):

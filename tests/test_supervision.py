@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -334,6 +336,41 @@ def test_actions_are_listed_for_their_owner_and_the_owner_marks_them_done(world,
     assert action.done_by == world.keyworker
     assert "Read the guidance on gifts" not in _http(world.keyworker).get(
         reverse("supervision:index")).content.decode()
+
+
+def test_my_actions_on_the_index_take_the_same_queries_for_one_action_or_many(
+        world, sources, django_assert_max_num_queries):
+    session = _session(world)
+    http = _http(world.keyworker)
+
+    def add(n):
+        for i in range(n):
+            services.action_add(membership=world.memberships["supervisor"], session=session,
+                                text=f"Action {i}", owner_id=world.keyworker.pk,
+                                due_on=timezone.localdate() + dt.timedelta(days=7))
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert http.get(reverse("supervision:index")).status_code == 200
+    add(6)
+    with django_assert_max_num_queries(len(one)):
+        page = http.get(reverse("supervision:index"))
+    assert page.content.decode().count("Action ") >= 7
+
+
+def test_the_page_of_one_agenda_item_audits_the_client_it_shows(world, sources):
+    own = world.relationships["own"]
+    register_agenda_source("elsewhere", _fake_source([Item(
+        source="elsewhere", kind="to_review", title="A matter raised elsewhere",
+        relationship_id=own.pk, client_id=own.client_id, ref="elsewhere:1")]))
+    session = _session(world)
+    item = session.items.get(client_id=own.client_id)
+    page = _http(world.supervisor).get(reverse("supervision:item_edit", args=[item.pk]))
+    assert page.status_code == 200
+    assert own.client.display_name in page.content.decode()
+    assert AuditEvent.objects.filter(actor_id=world.supervisor.pk, action="view",
+                                     client_id=own.client_id, object_type="agendaitem",
+                                     object_id=str(item.pk)).exists()
 
 
 # --- a signed record is read-only, at three levels --------------------------------------------

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from keywork.domain.goals import MAX_FIRST_STEP_DAYS
 from keywork.goals.models import Agreement, Doer, GoalStatus, ProposedBy
 
 SUPPORT_CHOICES = [
@@ -144,5 +145,5 @@ class ClientCommentForm(forms.Form):
 class GoalSettingsForm(forms.Form):
     first_step_days = forms.IntegerField(
         label=_("A goal's first step must be due within this many days"), min_value=1,
-        max_value=90,
+        max_value=MAX_FIRST_STEP_DAYS,
         help_text=_("Small first steps, soon: days, not months. From 1 to 90."))

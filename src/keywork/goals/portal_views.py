@@ -11,6 +11,7 @@ from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error
 from keywork.goals import services
 from keywork.goals.forms import ClientCommentForm, ClientProposalForm
+from keywork.goals.models import Goal
 from keywork.goals.selectors import achieved_steps, goal_for_space, goals_for_space
 from keywork.portal.space import ClientSpace, client_space, gone
 
@@ -44,17 +45,24 @@ def _list_url(space: ClientSpace) -> str:
     return reverse("portal:goals_list", kwargs={"token": space.token})
 
 
+def _detail_page(request: HttpRequest, space: ClientSpace, goal: Goal,
+                 form: ClientCommentForm, *, sent: bool = False) -> HttpResponse:
+    stances = goal.stances.all()
+    return render(request, "goals/portal_detail.html", {
+        "space": space, "token": space.token, "goal": goal,
+        "stance": stances[0] if stances else None,
+        "steps": list(goal.steps.all()), "form": form,
+        "comments": list(goal.comments.all()), "sent": sent})
+
+
 @client_space
 @require_GET
 def goals_detail(request: HttpRequest, space: ClientSpace, pk: int) -> HttpResponse:
     goal = goal_for_space(space, pk)
     if goal is None:
         return gone(request, 404)
-    return render(request, "goals/portal_detail.html", {
-        "space": space, "token": space.token, "goal": goal,
-        "stance": goal.stances.all()[0] if goal.stances.all() else None,
-        "steps": list(goal.steps.all()), "form": ClientCommentForm(),
-        "comments": list(goal.comments.all()), "sent": request.GET.get("sent") == "1"})
+    return _detail_page(request, space, goal, ClientCommentForm(),
+                        sent=request.GET.get("sent") == "1")
 
 
 @client_space
@@ -73,8 +81,4 @@ def goals_comment(request: HttpRequest, space: ClientSpace, pk: int) -> HttpResp
         else:
             url = reverse("portal:goals_detail", kwargs={"token": space.token, "pk": goal.pk})
             return redirect(f"{url}?sent=1")
-    return render(request, "goals/portal_detail.html", {
-        "space": space, "token": space.token, "goal": goal,
-        "stance": goal.stances.all()[0] if goal.stances.all() else None,
-        "steps": list(goal.steps.all()), "form": form,
-        "comments": list(goal.comments.all())}, status=200)
+    return _detail_page(request, space, goal, form)

@@ -17,6 +17,7 @@ from keywork.domain.goals import (
     DEFAULT_FIRST_STEP_DAYS,
     StepFact,
     achievements,
+    first_step_due,
     imposed_and_disputed,
     overdue,
 )
@@ -112,13 +113,12 @@ def summarise(goal: Goal, today: dt.date) -> GoalSummary:
     stances = list(goal.stances.all())
     stance = stances[0] if stances else None
     facts = _facts(goal)
-    dated = [f.due_on for f in facts if f.due_on is not None]
     return GoalSummary(
         goal=goal, stance=stance,
         disputed=stance is not None and imposed_and_disputed(goal.proposed_by,
                                                              stance.agreement),
         achievements=achievements(facts), overdue=overdue(facts, today),
-        first_due=min(dated) if dated else None)
+        first_due=first_step_due(facts))
 
 
 def achieved_steps(goals: list[Goal]) -> list[Step]:

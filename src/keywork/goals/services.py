@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
 from keywork.core.errors import ApplicationError
-from keywork.domain.goals import first_step_late_by, valid_rating
+from keywork.domain.goals import MAX_FIRST_STEP_DAYS, first_step_late_by, valid_rating
 from keywork.goals.models import (
     Agreement,
     Comment,
@@ -274,7 +274,7 @@ def goal_policy_save(*, membership: Membership, first_step_days: int) -> GoalPol
     """The administrator sets how soon a goal's first step must be due."""
     if membership.role != Role.ADMINISTRATOR:
         raise ApplicationError(_("Only an administrator changes the goal settings."))
-    if not 1 <= first_step_days <= 90:
+    if not 1 <= first_step_days <= MAX_FIRST_STEP_DAYS:
         raise ApplicationError(_("Give a number of days from 1 to 90."),
                                field="first_step_days")
     policy, _created = GoalPolicy.objects.update_or_create(

@@ -103,9 +103,7 @@ def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
         "steps": list(goal.steps.all()), "reviews": list(goal.reviews.all()),
         "comments": list(goal.comments.all()), "chart": progress_chart(goal),
         "can_write": may_write_client(request.membership, goal.client),
-        "stance_form": StanceForm(), "step_form": StepForm(), "review_form": ReviewForm(),
-        "status_form": StatusForm(initial={"status": goal.status}),
-        "done_form": StepDoneForm(), "today": today,
+        "status_form": StatusForm(initial={"status": goal.status}), "today": today,
     })
 
 

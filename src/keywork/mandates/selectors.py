@@ -59,11 +59,6 @@ def mandates_of_relationship(relationship: Relationship, today: dt.date | None =
                                        -r.mandate.pk))
 
 
-def usable_mandates(relationship: Relationship, day: dt.date) -> list[Mandate]:
-    """Mandates an advocacy contact on ``day`` can rest on."""
-    return [r.mandate for r in mandates_of_relationship(relationship, day) if r.state == ACTIVE]
-
-
 def advocacy_contacts(relationship: Relationship) -> QuerySet[Contact]:
     return (Contact.objects.filter(organisation_id=relationship.organisation_id,
                                    relationship=relationship, kind=Kind.ADVOCACY)
@@ -80,22 +75,18 @@ class AdvocacyLists:
     percents: tuple[int, int, int]
 
 
-def _basis(contact: Contact) -> AdvocacyBasis | None:
+def basis_of(contact: Contact) -> AdvocacyBasis | None:
+    """The recorded basis of one contact, or None."""
     try:
         return contact.advocacy_basis
     except AdvocacyBasis.DoesNotExist:
         return None
 
 
-def basis_of(contact: Contact) -> AdvocacyBasis | None:
-    """The recorded basis of one contact, or None."""
-    return _basis(contact)
-
-
 def advocacy_lists(relationship: Relationship) -> AdvocacyLists:
     """The work done for the client with authorities, split by what it rested on."""
     contacts = list(advocacy_contacts(relationship))
-    bases = [(c, _basis(c)) for c in contacts]
+    bases = [(c, basis_of(c)) for c in contacts]
     found = balance([b.basis if b else "" for _c, b in bases])
     return AdvocacyLists(
         on_mandate=[c for c, b in bases if b and b.basis == Basis.MANDATE],
@@ -114,5 +105,10 @@ def mandates_for_space(space: ClientSpace) -> tuple[list[MandateRow], AdvocacyLi
 
 
 def mandate_for_space(space: ClientSpace, pk: int) -> Mandate | None:
-    return Mandate.objects.filter(organisation_id=space.organisation_id,
-                                  relationship=space.relationship, pk=pk).first()
+    mandate = Mandate.objects.filter(organisation_id=space.organisation_id,
+                                     relationship=space.relationship, pk=pk).first()
+    if mandate is not None:
+        audit_record(actor=None, action="view", organisation_id=space.organisation_id,
+                     client_id=space.client.pk, obj=mandate,
+                     detail="the client's own mandate, through their link")
+    return mandate

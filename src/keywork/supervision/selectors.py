@@ -134,6 +134,18 @@ def items_for_viewer(session: Session, membership: Membership) -> list[ShownItem
     return shown
 
 
+def shown_item(item: AgendaItem, membership: Membership) -> ShownItem:
+    """One agenda item as this person may see it (a placeholder when the client is not
+    open to them); the client shown is audited."""
+    visible = item.client_id is None or clients_for_membership(membership).filter(
+        pk=item.client_id).exists()
+    if visible and item.client_id is not None:
+        audit_record(actor=membership.user, action="view", role=membership.role,
+                     organisation_id=item.organisation_id, client_id=item.client_id,
+                     obj=item, detail=f"supervision agenda {item.session_id}")
+    return ShownItem(item=item, visible=visible)
+
+
 def sessions_for_worker(*, organisation_id: int, worker_id: int) -> QuerySet[Session]:
     return (Session.objects.filter(organisation_id=organisation_id, worker_id=worker_id)
             .select_related("supervisor", "worker").order_by("-held_on", "-id"))
@@ -150,7 +162,7 @@ def open_actions_for(user: Any, organisation_id: int) -> QuerySet[Action]:
     """The actions a person owns that are not done yet, earliest due first."""
     return (Action.objects.filter(organisation_id=organisation_id, owner=user,
                                   done_at__isnull=True)
-            .select_related("session", "session__worker", "session__supervisor")
+            .select_related("owner", "session", "session__worker", "session__supervisor")
             .order_by("due_on", "id"))
 
 

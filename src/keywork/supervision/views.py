@@ -38,6 +38,7 @@ from keywork.supervision.selectors import (
     open_actions_for,
     sessions_for_supervisor,
     sessions_for_worker,
+    shown_item,
     supervised_workers,
     supervises_worker,
 )
@@ -142,12 +143,10 @@ def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
     is_supervisor = supervises_worker(membership, session.worker_id)
     is_worker = session.worker_id == request.user.pk
     items = items_for_viewer(session, membership)
-    shown_item_ids = {s.item.pk for s in items}
-    actions = [a for a in session.actions.select_related("owner", "done_by", "item")
-               if a.item_id is None or a.item_id in shown_item_ids]
     context = {
-        "session": session, "items": items, "actions": actions,
-        "session_actions": [a for a in actions if a.item_id is None],
+        "session": session, "items": items,
+        "session_actions": list(session.actions.filter(item__isnull=True)
+                                .select_related("owner")),
         "addenda": session.addenda.select_related("author"),
         "is_supervisor": is_supervisor, "is_worker": is_worker,
         "can_edit": is_supervisor and not session.is_signed,
@@ -218,10 +217,8 @@ def item_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
                 return _done(request, session, _("The notes on the item are saved."))
     else:
         form = ItemNotesForm(initial={"notes": item.notes, "decisions": item.decisions})
-    visible = items_for_viewer(session, membership)
-    shown = next((s for s in visible if s.item.pk == item.pk), None)
     return render(request, "supervision/item.html", {
-        "session": session, "item": item, "visible": shown is not None and shown.visible,
+        "session": session, "item": item, "visible": shown_item(item, membership).visible,
         "form": None if session.is_signed else form})
 
 
