@@ -250,6 +250,16 @@ def test_supervisor_reads_and_reviews_whatever_the_client_shares_with_the_keywor
     assert "Nothing waits for a decision or a review." in overview.content.decode()
 
 
+def test_the_overview_lists_overdue_enquiries_of_the_supervisors_units_only(world):
+    _make_overdue(world, "own")
+    _make_overdue(world, "other_unit")
+    page = _http(world, "supervisor").get(reverse("safeguarding:overview")).content.decode()
+    own = reverse("safeguarding:client", args=[world.clients["own"].pk])
+    other = reverse("safeguarding:client", args=[world.clients["other_unit"].pk])
+    assert page.count(f'href="{own}"') == 2  # both topics
+    assert f'href="{other}"' not in page
+
+
 @pytest.mark.parametrize("who", ["colleague", "supervisor_b", "outsider", "administrator",
                                  "researcher"])
 def test_wrong_people_cannot_open_a_concern(world, who):
@@ -326,3 +336,38 @@ def test_a_wrong_or_too_large_document_is_refused(world, tmp_path, name, data, m
     assert not SafetyPlan.objects.exists()
     assert not (tmp_path / "safeguarding").exists() or not any(
         (tmp_path / "safeguarding").iterdir())
+
+
+def _plan_views(world, who: str = "keyworker") -> int:
+    return AuditEvent.objects.filter(actor_id=world.users[who].pk, action="view",
+                                     object_type="safetyplan").count()
+
+
+def test_pages_that_do_not_show_the_safety_plan_do_not_record_reading_it(world):
+    concern = _decide(world, _concern(world))
+    services.safety_plan_save(membership=world.memberships["keyworker"], concern=concern,
+                              steps="Call the duty line.")
+    http = _http(world, "keyworker")
+    for name in ("safeguarding:concern_decide", "safeguarding:concern_close"):
+        assert http.get(reverse(name, args=[concern.pk])).status_code == 200, name
+    supervisor = _http(world, "supervisor")
+    assert supervisor.get(reverse("safeguarding:concern_review",
+                                  args=[concern.pk])).status_code == 200
+    assert _plan_views(world) == 0
+    assert _plan_views(world, "supervisor") == 0
+    assert http.get(reverse("safeguarding:concern", args=[concern.pk])).status_code == 200
+    assert _plan_views(world) == 1
+
+
+def test_a_refused_document_shows_the_plan_again_and_records_that_read(world, tmp_path):
+    concern = _concern(world)
+    with override_settings(DATA_DIR=tmp_path):
+        services.safety_plan_save(membership=world.memberships["keyworker"], concern=concern,
+                                  steps="Call the duty line.", document=_upload("plan.pdf", PDF))
+        resp = _http(world, "keyworker").post(
+            reverse("safeguarding:safety_plan", args=[concern.pk]),
+            {"steps": "Call the duty line.", "document": _upload("plan.exe", b"MZ...")})
+    assert resp.status_code == 200
+    assert "Attach a PDF, PNG or JPEG file." in resp.content.decode()
+    assert "plan.pdf" in resp.content.decode()
+    assert _plan_views(world) == 1

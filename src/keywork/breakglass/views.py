@@ -58,8 +58,7 @@ def start(request: KeyworkRequest) -> HttpResponse:
                clients=sorted({g.client_id for g in mine + to_review}))
     return render(request, "breakglass/start.html", {
         "form": form, "hours": hours_for(membership.organisation_id), "mine": mine,
-        "to_review": to_review, "is_supervisor": membership.role == Role.SUPERVISOR,
-        "now": timezone.now()})
+        "to_review": to_review, "is_supervisor": membership.role == Role.SUPERVISOR})
 
 
 @login_required

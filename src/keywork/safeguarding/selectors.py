@@ -199,7 +199,7 @@ def overdue_enquiries(*, organisation_id: int, today: dt.date | None = None,
         rels = rels.filter(keyworker_id=worker_id)
     episodes = Episode.objects.filter(organisation_id=organisation_id, end_date__isnull=True)
     if client_ids is not None:
-        episodes = episodes.filter(client_id__in=list(client_ids))
+        episodes = episodes.filter(client_id__in=client_ids)
     if worker_id is not None:
         episodes = episodes.filter(pk__in=rels.values("episode_id"))
     episodes = episodes.select_related("client", "unit")
@@ -230,7 +230,8 @@ def concerns_to_review(*, organisation_id: int, client_ids: Any = None,
 
 
 def supervisor_clients(membership: Membership) -> QuerySet[Episode, Any]:
-    """Client ids of the open episodes in the units this supervisor is responsible for."""
+    """Client ids of the episodes (open or ended) in the units this supervisor is
+    responsible for, as a subquery."""
     return Episode.objects.filter(organisation_id=membership.organisation_id,
                                   unit_id__in=unit_ids(membership)).values("client_id")
 

@@ -211,9 +211,8 @@ def concern_decide(request: KeyworkRequest, pk: int) -> HttpResponse:
                 return redirect("safeguarding:concern", pk=item.pk)
     else:
         form = DecisionForm.for_concern(item)
-    context = _concern_context(request, item)
-    context["form"] = form
-    return render(request, "safeguarding/decide.html", context)
+    return render(request, "safeguarding/decide.html",
+                  {"concern": item, "client": item.client, "form": form})
 
 
 @login_required
@@ -230,9 +229,8 @@ def concern_close(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The concern is closed."))
             return redirect("safeguarding:concern", pk=item.pk)
-    context = _concern_context(request, item)
-    context["form"] = form
-    return render(request, "safeguarding/close.html", context)
+    return render(request, "safeguarding/close.html",
+                  {"concern": item, "client": item.client, "form": form})
 
 
 @login_required
@@ -252,17 +250,14 @@ def concern_review(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your review is recorded."))
             return redirect("safeguarding:concern", pk=item.pk)
-    context = _concern_context(request, item)
-    context["form"] = form
-    return render(request, "safeguarding/review.html", context)
+    return render(request, "safeguarding/review.html",
+                  {"concern": item, "client": item.client, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def safety_plan(request: KeyworkRequest, pk: int) -> HttpResponse:
     item = _concern(request, pk, write=True)
-    plan = _plan(item, request) if request.method == "GET" else (
-        SafetyPlan.objects.filter(concern=item).first())
     if request.method == "POST":
         form = SafetyPlanForm(request.POST, request.FILES)
         if form.is_valid():
@@ -275,7 +270,9 @@ def safety_plan(request: KeyworkRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The safety plan is saved."))
                 return redirect("safeguarding:concern", pk=item.pk)
+        plan = _plan(item, request)
     else:
+        plan = _plan(item, request)
         form = SafetyPlanForm.for_plan(plan)
     return render(request, "safeguarding/safety_plan.html", {
         "concern": item, "client": item.client, "plan": plan, "form": form})
@@ -306,9 +303,8 @@ def overview(request: KeyworkRequest) -> HttpResponse:
     clients = supervisor_clients(membership)
     concerns = list(concerns_to_review(organisation_id=membership.organisation_id,
                                        client_ids=clients))
-    client_ids = set(clients.values_list("client_id", flat=True))
     overdue = overdue_enquiries(organisation_id=membership.organisation_id,
-                                client_ids=client_ids)
+                                client_ids=clients)
     audit_list(user=request.user, what="safeguarding overview",
                clients=sorted({c.client_id for c in concerns}
                               | {o.episode.client_id for o in overdue}))
