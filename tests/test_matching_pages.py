@@ -277,6 +277,17 @@ def test_administrator_edits_profiles_adds_skills_and_sets_weights(world):
     assert selectors.weights_for(world.other_org.pk).language == 3.0  # the other's own
 
 
+def test_a_skill_change_that_names_no_skill_of_ours_is_not_found(world):
+    http = login_as(HttpClient(), world.administrator)
+    services.skills_ensure_core(organisation_id=world.other_org.pk)
+    theirs = Skill.objects.filter(organisation=world.other_org).first()
+    for bad in ("not a number", "", str(theirs.pk)):
+        resp = http.post(reverse("matching:skills"), {"skill": bad, "is_active": "on"})
+        assert resp.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_core
+
+
 def test_weights_that_weigh_nothing_are_refused(world):
     http = login_as(HttpClient(), world.administrator)
     zero = dict.fromkeys(("capacity", "language", "preference", "skills", "experience",

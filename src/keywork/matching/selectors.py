@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from keywork.audit.services import audit_record
 from keywork.boundaries.models import BoundaryEvent
 from keywork.boundaries.models import Kind as BoundaryKind
+from keywork.checkins.selectors import supervises
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.domain import matching as dm
 from keywork.matching.models import (
-    CORE_SKILLS,
     ChangeRequest,
     ClientPreference,
     ConflictDeclaration,
@@ -68,10 +68,6 @@ def skills_for(organisation_id: int, *, active_only: bool = True) -> list[Skill]
     if active_only:
         qs = qs.filter(is_active=True)
     return list(qs.order_by("-is_core", "name"))
-
-
-def core_skill_codes() -> list[str]:
-    return [code for code, _name in CORE_SKILLS]
 
 
 def profile_of(membership: Membership) -> StaffProfile | None:
@@ -167,7 +163,6 @@ class Need:
     gender: str
     skills: frozenset[str]
     demanding: bool
-    safeguarding_heavy: bool
 
 
 def _safeguarding_heavy(client_ids: Sequence[int]) -> set[int]:
@@ -196,14 +191,12 @@ def needs_for(episodes: Sequence[Episode], *, demanding: bool | None = None) -> 
         if not langs:
             langs = language_words(e.client.preferred_language)
         chosen = frozenset(s.code for s in p.skills.all() if s.is_active) if p else frozenset()
-        is_heavy = e.client_id in heavy
         out.append(Need(
             episode=e, client=e.client, languages=langs,
             gender=dm.normalise(p.worker_gender) if p else "",
             skills=chosen or core[org_id],
-            demanding=(e.legal_basis.is_coerced or is_heavy) if demanding is None
-            else demanding,
-            safeguarding_heavy=is_heavy))
+            demanding=(e.legal_basis.is_coerced or e.client_id in heavy)
+            if demanding is None else demanding))
     return out
 
 
@@ -303,7 +296,6 @@ class Ranking:
     need: Need
     ranked: list[Ranked]
     excluded: list[Ranked]
-    weights: dm.Weights
 
 
 def rank_for_episode(episode: Episode, *, demanding: bool | None = None,
@@ -314,14 +306,13 @@ def rank_for_episode(episode: Episode, *, demanding: bool | None = None,
     workers = workers_for_unit(episode.unit)
     extra = [(leaving_worker_id, episode.client_id)] if leaving_worker_id else []
     batch = build_batch([need], workers, exclude=extra)
-    weights = weights_for(episode.organisation_id)
-    result = dm.score(batch, weights)
+    result = dm.score(batch, weights_for(episode.organisation_id))
     ranked = [Ranked(workers[j], round(float(result.score[0, j]), 1),
                      dm.explain(batch, result, 0, j)) for j in dm.ranking(result, 0)]
     excluded = [Ranked(w, None, dm.explain(batch, result, 0, j),
                        dm.EXCLUSION_CODES.get(int(result.excluded[0, j]), "other"))
                 for j, w in enumerate(workers) if result.excluded[0, j] != dm.ALLOWED]
-    return Ranking(need=need, ranked=ranked, excluded=excluded, weights=weights)
+    return Ranking(need=need, ranked=ranked, excluded=excluded)
 
 
 def pairing_exclusion(*, episode: Episode, worker_id: int) -> str:
@@ -334,13 +325,18 @@ def pairing_exclusion(*, episode: Episode, worker_id: int) -> str:
 # --- the intake group -------------------------------------------------------------------------
 
 
+def _waiting(organisation_id: int, units: Iterable[Unit]) -> QuerySet[Episode]:
+    """Open episodes of these units without a proposed or active keyworker."""
+    taken = Relationship.objects.filter(organisation_id=organisation_id,
+                                        status__in=CASELOAD_STATUSES).values("episode_id")
+    return Episode.objects.filter(organisation_id=organisation_id, unit__in=units,
+                                  end_date__isnull=True).exclude(pk__in=taken)
+
+
 def waiting_episodes(unit: Unit) -> list[Episode]:
     """Open episodes of the unit without a proposed or active keyworker, oldest first."""
-    taken = Relationship.objects.filter(status__in=CASELOAD_STATUSES).values("episode_id")
     return list(
-        Episode.objects.filter(organisation_id=unit.organisation_id, unit=unit,
-                               end_date__isnull=True)
-        .exclude(pk__in=taken)
+        _waiting(unit.organisation_id, [unit])
         .select_related("client", "legal_basis", "unit")
         .order_by("start_date", "id"))
 
@@ -409,13 +405,6 @@ def get_unit_for_supervisor(*, user: Any, pk: int) -> Unit:
 # --- the client's request for another keyworker -----------------------------------------------
 
 
-def _may_supervise(membership: Membership, request: ChangeRequest) -> bool:
-    return (membership.role == Role.SUPERVISOR
-            and clients_for_membership(membership, write=True).filter(
-                pk=request.client_id).exists()
-            and request.relationship.episode.unit_id in unit_ids(membership))
-
-
 def _is_outgoing(membership: Membership, request: ChangeRequest) -> bool:
     rel = request.relationship
     return membership.user_id in (rel.keyworker_id, rel.deputy_id)
@@ -431,13 +420,13 @@ def get_change_request_for_user(*, user: Any, pk: int, write: bool = False) -> C
         if membership is None:
             raise ChangeRequest.DoesNotExist
         request = ChangeRequest.objects.select_related(
-            "relationship", "relationship__episode", "relationship__keyworker",
+            "relationship", "relationship__episode__client", "relationship__episode__unit",
+            "relationship__episode__legal_basis", "relationship__keyworker",
             "relationship__deputy", "client", "new_relationship",
             "new_relationship__keyworker", "decided_by", "handover_by").get(
             pk=pk, organisation_id=membership.organisation_id,
             client__in=clients_for_membership(membership, write=write))
-        supervisor = _may_supervise(membership, request)
-        if not supervisor and not (
+        if not supervises(membership, request.relationship) and not (
                 membership.role == Role.KEYWORKER and _is_outgoing(membership, request)
                 and request.status == ChangeRequest.Status.APPROVED
                 and request.relationship.status != Status.CLOSED):
@@ -459,8 +448,7 @@ def reason_shown(membership: Membership | None, request: ChangeRequest) -> str |
     outgoing keyworker or deputy only if the client did not keep it from them."""
     if membership is None:
         return None
-    if membership.role == Role.SUPERVISOR and request.relationship.episode.unit_id in unit_ids(
-            membership):
+    if supervises(membership, request.relationship):
         return request.reason
     if request.reason_private:
         return None
@@ -487,8 +475,7 @@ def requests_on_relationship(membership: Membership | None, relationship: Relati
         return []
     qs = ChangeRequest.objects.filter(relationship=relationship,
                                       organisation_id=relationship.organisation_id)
-    if membership.role == Role.SUPERVISOR and relationship.episode.unit_id in unit_ids(
-            membership):
+    if supervises(membership, relationship):
         return list(qs.select_related("new_relationship__keyworker"))
     if membership.user_id in (relationship.keyworker_id, relationship.deputy_id):
         return list(qs.filter(status=ChangeRequest.Status.APPROVED)
@@ -521,10 +508,8 @@ class SupervisorOverview:
 
 def overview_for_supervisor(membership: Membership) -> SupervisorOverview:
     units = units_for_supervisor(membership)
-    taken = Relationship.objects.filter(status__in=CASELOAD_STATUSES).values("episode_id")
-    counts = defaultdict(int, Episode.objects.filter(
-        unit__in=units, end_date__isnull=True).exclude(pk__in=taken)
-        .values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    counts = defaultdict(int, _waiting(membership.organisation_id, units)
+                         .values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
     return SupervisorOverview(pending=pending_requests(membership),
                               units=[(u, int(counts[u.pk])) for u in units])
 

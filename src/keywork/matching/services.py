@@ -218,9 +218,9 @@ def intake_accept(*, membership: Membership, unit: Unit, choices: Mapping[int, i
     unknown = [w for _e, w in picked if w not in index]
     if unknown:
         raise ApplicationError(_("Choose keyworkers of this unit."))
-    counts = np.bincount([index[w] for _e, w in picked], minlength=len(workers))
-    free = np.array([w.free for w in workers], dtype=np.int64)
-    full = [workers[j].name for j in np.flatnonzero(counts > free)]
+    full = [workers[j].name for j in dm.over_capacity(
+        np.array([index[w] for _e, w in picked], dtype=np.int64),
+        np.array([w.free for w in workers], dtype=np.int64))]
     if full:
         raise ApplicationError(
             _("More clients than free places for: %(names)s. Change the choices.")

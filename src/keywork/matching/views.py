@@ -76,10 +76,6 @@ def rank(request: KeyworkRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     membership = _supervisor(request)
     services.skills_ensure_core(organisation_id=membership.organisation_id)
-    demanding_param = request.GET.get("demanding")
-    demanding = None if demanding_param is None else demanding_param == "1"
-    ranking = selectors.rank_for_episode(episode, demanding=demanding)
-    current = selectors.open_relationship_of_episode(episode)
     error = ""
     if request.method == "POST":
         try:
@@ -94,12 +90,16 @@ def rank(request: KeyworkRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The keyworker is proposed. The introduction comes "
                                         "next."))
             return redirect("relationships:detail", pk=rel.pk)
+    demanding_param = request.GET.get("demanding")
+    demanding = None if demanding_param is None else demanding_param == "1"
+    ranking = selectors.rank_for_episode(episode, demanding=demanding)
     names = _skill_names(membership.organisation_id)
     excluded = [{"worker": r.worker, "why": reasons_text(r.reasons, names)}
                 for r in ranking.excluded]
     return render(request, "matching/rank.html", {
-        "episode": episode, "client": episode.client, "ranking": ranking,
-        "rows": _ranking_rows(ranking, names), "excluded": excluded, "current": current,
+        "episode": episode, "client": episode.client,
+        "rows": _ranking_rows(ranking, names), "excluded": excluded,
+        "current": selectors.open_relationship_of_episode(episode),
         "error": error, "demanding": ranking.need.demanding})
 
 
@@ -342,10 +342,11 @@ def skills(request: KeyworkRequest) -> HttpResponse:
                      else None)
     if request.method == "POST":
         if "skill" in request.POST:
-            skill = Skill.objects.filter(organisation_id=membership.organisation_id,
-                                         pk=request.POST.get("skill", "0") or 0).first()
-            if skill is None:
-                raise Http404
+            try:
+                skill = Skill.objects.get(organisation_id=membership.organisation_id,
+                                          pk=request.POST.get("skill", ""))
+            except (Skill.DoesNotExist, ValueError) as exc:
+                raise Http404 from exc
             services.skill_update(membership=membership, skill=skill,
                                   is_core=bool(request.POST.get("is_core")),
                                   is_active=bool(request.POST.get("is_active")))
