@@ -513,3 +513,57 @@ def test_reaffirming_text_names_the_strengths_from_the_ending_and_greets_without
         assert "You kept every court date, and you asked for help when you needed it. " in text
         assert "[name two" not in text
         assert "[nämn två" not in text
+
+
+# --- lists and their audit rows -------------------------------------------------------------
+
+def _audit_mark() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_boundaries_overview_names_the_clients_it_shows_in_one_audit_row(world):
+    event = _declare(world)
+    mark = _audit_mark()
+    page = _as(world, "supervisor").get(reverse("boundaries:mine"))
+    assert [e.pk for e in page.context["queue"]] == [event.pk]
+    row = AuditEvent.objects.get(id__gt=mark, action="list")
+    assert row.detail == f"boundary events: {event.client_id}"
+    mark = _audit_mark()
+    page = _as(world, "keyworker").get(reverse("boundaries:after_closure"))
+    assert world.clients["ended"].display_name.encode() in page.content
+    row = AuditEvent.objects.get(id__gt=mark, action="list")
+    assert row.detail == f"post-closure relationships: {world.clients['ended'].pk}"
+
+
+def test_gifts_register_audit_row_names_the_clients_shown(world):
+    _declare(world)
+    mark = _audit_mark()
+    _as(world, "manager").get(reverse("boundaries:gifts"))
+    row = AuditEvent.objects.get(id__gt=mark, action="list")
+    assert row.detail == f"gifts register -..-: {world.clients['own'].pk}"
+
+
+def test_keyworker_is_refused_a_private_connection_page_without_a_read_recorded(world):
+    client = world.clients["own"]
+    mark = _audit_mark()
+    resp = _as(world, "keyworker").get(reverse("boundaries:client_record", args=[client.pk]))
+    assert resp.status_code == 404
+    assert not AuditEvent.objects.filter(id__gt=mark, action="view",
+                                         client_id=client.pk).exists()
+
+
+def test_post_closure_relationships_read_the_settings_once(world, django_assert_max_num_queries):
+    from keywork.boundaries.selectors import post_closure_relationships
+    from keywork.relationships.models import Relationship
+
+    ended = world.relationships["ended"]
+    Relationship.objects.filter(pk=ended.pk).update(
+        post_closure_until=None, closed_at=timezone.now() - dt.timedelta(days=5))
+    ended.refresh_from_db()
+    for _ in range(5):
+        ended.pk = None
+        ended.save()
+    membership = world.memberships["keyworker"]
+    with django_assert_max_num_queries(2):
+        rels = post_closure_relationships(membership)
+    assert len(rels) == 6

@@ -23,11 +23,11 @@ from keywork.boundaries.models import (
     Source,
 )
 from keywork.clients.models import Client
-from keywork.clients.selectors import clients_for_membership
+from keywork.clients.selectors import audit_list, clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.domain import boundaries as rules
 from keywork.organisations.models import Membership, Role
-from keywork.organisations.selectors import active_membership, unit_ids
+from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship, Status
 
 DRIFT_CODE = "boundary_drift"
@@ -201,14 +201,15 @@ def agreement_for_relationship(relationship: Relationship, *, weeks: int = 8) ->
 
 
 def review_queue(membership: Membership) -> list[BoundaryEvent]:
-    """Events waiting for a supervisor's review in the units they are responsible for
-    (concerns the client raised included), never events about the supervisor."""
+    """Events waiting for a supervisor's review about the clients they supervise (the
+    client scope rule, as for the review itself), concerns the client raised included;
+    never events about the supervisor."""
     if membership.role != Role.SUPERVISOR:
         return []
     qs = BoundaryEvent.objects.filter(
         organisation_id=membership.organisation_id, reviewed_on__isnull=True,
-        client__episodes__unit_id__in=unit_ids(membership),
-    ).exclude(worker_id=membership.user_id).distinct()
+        client__in=clients_for_membership(membership, write=True),
+    ).exclude(worker_id=membership.user_id)
     return _events(qs)
 
 
@@ -232,7 +233,7 @@ def post_closure_relationships(membership: Membership) -> list[Relationship]:
         | Q(post_closure_until__isnull=True, closed_at__gte=since)).select_related("client")
     out = []
     for rel in rels:
-        end = post_closure_end(rel)
+        end = post_closure_end(rel, conf=conf)
         assert rel.closed_at is not None
         assert end is not None
         if timezone.localtime(rel.closed_at).date() <= today <= end:
@@ -240,14 +241,16 @@ def post_closure_relationships(membership: Membership) -> list[Relationship]:
     return out
 
 
-def post_closure_end(relationship: Relationship) -> dt.date | None:
+def post_closure_end(relationship: Relationship, *, conf: BoundarySettings | None = None
+                     ) -> dt.date | None:
     """The last day of the post-closure period: as fixed when the relationship closed, or
-    (for a relationship closed without one) the organisation's setting."""
+    (for a relationship closed without one) the organisation's setting, read once by a
+    caller that goes through many relationships."""
     if relationship.closed_at is None:
         return None
     if relationship.post_closure_until is not None:
         return relationship.post_closure_until
-    conf = settings_for(relationship.organisation_id)
+    conf = conf or settings_for(relationship.organisation_id)
     return rules.post_closure_until(timezone.localtime(relationship.closed_at).date(),
                                     conf.post_closure_days)
 
@@ -265,9 +268,8 @@ def gifts_register(membership: Membership, *, start: dt.date | None, end: dt.dat
     if end is not None:
         qs = qs.filter(occurred_on__lte=end)
     rows = _events(qs)
-    audit_record(actor=membership.user, action="list", role=membership.role,
-                 organisation_id=membership.organisation_id,
-                 detail=f"gifts register {start or '-'}..{end or '-'}: {len(rows)} rows")
+    audit_list(user=membership.user, what=f"gifts register {start or '-'}..{end or '-'}",
+               clients=list(dict.fromkeys(r.client_id for r in rows)))
     return rows
 
 

@@ -21,7 +21,7 @@ from keywork.boundaries.models import (
     Severity,
     Source,
 )
-from keywork.boundaries.selectors import settings_for
+from keywork.boundaries.selectors import DRIFT_CODE, settings_for
 from keywork.clients.models import Client
 from keywork.core.errors import ApplicationError
 from keywork.domain import boundaries as rules
@@ -31,7 +31,6 @@ from keywork.relationships.models import Relationship, Status
 if TYPE_CHECKING:
     from keywork.contacts.models import Contact
 
-DRIFT_CODE = "boundary_drift"
 CHANNEL_CODES = ("in_person", "org_phone", "org_message", "personal_device")
 
 

@@ -25,7 +25,12 @@ from keywork.boundaries.forms import (
 )
 from keywork.boundaries.models import BoundaryEvent, Kind
 from keywork.boundaries.text import reaffirm_texts
-from keywork.clients.selectors import get_client_for_user, history_entries, may_supervise_client
+from keywork.clients.selectors import (
+    audit_list,
+    get_client_for_user,
+    history_entries,
+    may_supervise_client,
+)
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.organisations.models import Membership, Role
@@ -67,13 +72,14 @@ def _worker_choices(rel: Relationship, membership: Membership) -> list[tuple[int
 def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = relationship_for_request(request, pk)
     membership = request.membership
+    drift = selectors.drift_for_relationship(rel)
     return render(request, "boundaries/relationship.html", {
         "rel": rel, "client": rel.client,
         "events": selectors.events_for_relationship(membership, rel),
-        "drift": selectors.drift_for_relationship(rel),
+        "drift": drift,
         "agreement": selectors.agreement_for_relationship(rel, weeks=4),
         "can_write": may_write_relationship(membership, rel),
-        "post_closure_end": selectors.post_closure_end(rel),
+        "post_closure_end": selectors.post_closure_end(rel, conf=drift.settings),
         "texts": reaffirm_texts(rel) if rel.status == "closed" else [],
     })
 
@@ -108,6 +114,7 @@ def record(request: KeyworkRequest, pk: int) -> HttpResponse:
 def client_record(request: KeyworkRequest, pk: int) -> HttpResponse:
     """A supervisor records an event about a client outside any relationship: a private
     connection known before allocation, most often."""
+    membership = _role(request, Role.SUPERVISOR)
     try:
         client = get_client_for_user(user=request.user, pk=pk, write=True,
                                      purpose="boundary event")
@@ -115,7 +122,6 @@ def client_record(request: KeyworkRequest, pk: int) -> HttpResponse:
             get_client_for_user(user=request.user, pk=pk, purpose="boundary event")
     except AccessDenied as exc:
         raise Http404 from exc
-    membership = _role(request, Role.SUPERVISOR)
     episode = client.episodes.select_related("unit").order_by("-start_date", "-id").first()
     people = [(c.user_id, c.name) for c in allocation_candidates(
         organisation=membership.organisation, unit=episode.unit)] if episode else []
@@ -264,10 +270,13 @@ def agreement_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_GET
 def mine(request: KeyworkRequest) -> HttpResponse:
     membership = _role(request, *STAFF)
+    events = selectors.my_events(membership)
+    after = selectors.post_closure_relationships(membership)
+    queue = selectors.review_queue(membership)
+    audit_list(user=request.user, what="boundary events", clients=list(dict.fromkeys(
+        [e.client_id for e in queue + events] + [r.client_id for r in after])))
     return render(request, "boundaries/mine.html", {
-        "events": selectors.my_events(membership),
-        "after_closure": selectors.post_closure_relationships(membership),
-        "queue": selectors.review_queue(membership),
+        "events": events, "after_closure": after, "queue": queue,
         "is_supervisor": membership.role == Role.SUPERVISOR})
 
 
@@ -296,6 +305,8 @@ def after_closure(request: KeyworkRequest) -> HttpResponse:
             messages.success(request, _("The contact after the ending is recorded. It waits "
                                         "for a supervisor's review."))
             return redirect("boundaries:after_closure_done", pk=event.pk)
+    audit_list(user=request.user, what="post-closure relationships",
+               clients=[r.client_id for r in rels])
     return render(request, "boundaries/after_closure.html", {
         "form": form, "relationships": rels})
 
@@ -319,13 +330,13 @@ def after_closure_done(request: KeyworkRequest, pk: int) -> HttpResponse:
 def gifts(request: KeyworkRequest) -> HttpResponse:
     membership = _role(request, Role.SUPERVISOR, Role.MANAGER)
     form = GiftsFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
     start = end = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound and valid:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    rows = selectors.gifts_register(membership, start=start, end=end) if (
-        not form.is_bound or form.is_valid()) else []
+    rows = selectors.gifts_register(membership, start=start, end=end) if valid else []
     openable = selectors.openable_client_ids(membership, {r.client_id for r in rows})
-    if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
+    if request.GET.get("format") == "csv" and valid:
         return _gifts_csv(rows, start, end, openable)
     total = sum((r.value or 0) for r in rows if r.accepted)
     return render(request, "boundaries/gifts.html", {

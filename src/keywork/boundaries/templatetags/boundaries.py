@@ -8,7 +8,6 @@ from django import template
 
 from keywork.boundaries import selectors
 from keywork.boundaries.models import ContactAgreement
-from keywork.relationships.selectors import may_write_relationship
 
 register = template.Library()
 
@@ -16,7 +15,8 @@ register = template.Library()
 @register.inclusion_tag("boundaries/_panel_body.html", takes_context=True)
 def boundary_panel(context: dict[str, Any], rel: Any) -> dict[str, Any]:
     """What the relationship page shows of boundaries: read after the relationship
-    accessor has been passed by the page itself."""
+    accessor has been passed by the page itself, which has also decided whether the
+    viewer may write (``can_write_rel``)."""
     request = context["request"]
     membership = getattr(request, "membership", None)
     events = selectors.events_for_relationship(membership, rel)
@@ -28,6 +28,6 @@ def boundary_panel(context: dict[str, Any], rel: Any) -> dict[str, Any]:
         "latest": events[:3],
         "drifting": drift.drift is not None,
         "has_agreement": ContactAgreement.objects.filter(relationship=rel).exists(),
-        "can_write": may_write_relationship(membership, rel),
+        "can_write": bool(context.get("can_write_rel")),
         "closed": rel.status == "closed",
     }
