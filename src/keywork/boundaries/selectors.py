@@ -278,7 +278,8 @@ def openable_client_ids(membership: Membership, client_ids: set[int]) -> set[int
                .values_list("pk", flat=True))
 
 
-def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime) -> list[Any]:
+def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
+                 viewer: Any = None) -> list[Any]:
     """The supervision agenda's boundary matters for one keyworker: events waiting for
     review, and open drift alerts in their relationships. The client's private concerns
     stay out: the keyworker takes part in supervision."""

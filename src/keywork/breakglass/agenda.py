@@ -4,6 +4,7 @@ wait for review."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,8 @@ from keywork.breakglass.models import Grant
 from keywork.supervision.agenda import AgendaItem
 
 
-def emergency_read_items(*, organisation_id: int, worker_id: int, since: dt.datetime
-                         ) -> list[AgendaItem]:
+def emergency_read_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
+                         viewer: Any = None) -> list[AgendaItem]:
     grants = Grant.objects.filter(organisation_id=organisation_id,
                                   user_id=worker_id).to_review().order_by("granted_at")
     return [AgendaItem(

@@ -4,6 +4,7 @@ still without a decision, and routine enquiries that are overdue."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from keywork.safeguarding.selectors import concerns_to_review, overdue_enquiries
 from keywork.supervision.agenda import AgendaItem
 
 
-def safeguarding_items(*, organisation_id: int, worker_id: int, since: dt.datetime
-                       ) -> list[AgendaItem]:
+def safeguarding_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
+                       viewer: Any = None) -> list[AgendaItem]:
     items: list[AgendaItem] = []
     for concern in concerns_to_review(organisation_id=organisation_id, worker_id=worker_id):
         decided = concern.is_decided

@@ -4,14 +4,14 @@ Each app registers a source once, from its ``AppConfig.ready``::
 
     register_agenda_source("boundaries", boundary_items)
 
-A source is a function ``source(*, organisation_id, worker_id, since) -> list[AgendaItem]``
-that returns the matters about one keyworker's relationships that supervision should take
-up: open alerts, boundary events waiting for review, safeguarding decisions, relationships
-whose pattern changed since ``since``, overdue enquiries, emergency reads to review. The
-supervision app builds a session's agenda from every registered source.
+A source is a function ``source(*, organisation_id, worker_id, since, viewer)
+-> list[AgendaItem]`` that returns the matters about one keyworker's relationships that
+supervision should take up: open alerts, boundary events waiting for review, safeguarding
+decisions, relationships whose pattern changed since ``since``, overdue enquiries, emergency
+reads to review. The supervision app builds a session's agenda from every registered source.
 
-A source may also accept ``viewer`` (the supervisor's membership) to leave out what that
-supervisor may not see, and may mark an item ``supervisor_only`` when the worker must not
+``viewer`` is the supervisor's membership (or None): a source may use it to leave out what
+that supervisor may not see. A source may mark an item ``supervisor_only`` when the worker must not
 read it in their own copy of the session. Whatever a source returns, the supervision app
 keeps only items about clients the supervisor may open (the scope rule of the clients app).
 """
@@ -19,7 +19,6 @@ keeps only items about clients the supervisor may open (the scope rule of the cl
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,21 +53,10 @@ def register_agenda_source(name: str, source: AgendaSource) -> None:
     SOURCES[name] = source
 
 
-def _accepts_viewer(source: AgendaSource) -> bool:
-    try:
-        params = inspect.signature(source).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == "viewer" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
-
-
 def _call(source: AgendaSource, *, organisation_id: int, worker_id: int,
           since: dt.datetime, viewer: Any) -> list[AgendaItem]:
-    kwargs: dict[str, Any] = {"organisation_id": organisation_id, "worker_id": worker_id,
-                              "since": since}
-    if viewer is not None and _accepts_viewer(source):
-        kwargs["viewer"] = viewer
-    return list(source(**kwargs))
+    return list(source(organisation_id=organisation_id, worker_id=worker_id, since=since,
+                       viewer=viewer))
 
 
 def _ordered(items: list[AgendaItem]) -> list[AgendaItem]:
