@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
@@ -16,7 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from keywork.api import views as api_views
 from keywork.audit.models import AuditEvent
-from keywork.clients.models import Client
+from keywork.clients.models import Client, Episode
 from keywork.contacts.models import Contact
 from tests.helpers import login_as
 
@@ -98,6 +100,27 @@ def test_protected_client_shows_only_a_reference_in_the_list_and_everything_in_d
     assert detail["own_words"] == "My children."
     view = AuditEvent.objects.order_by("id")[before:].get()
     assert (view.action, view.client_id) == ("view", client.pk)
+
+
+def test_client_detail_reads_its_episodes_in_one_query_however_many_there_are(
+        world, django_assert_max_num_queries):
+    client = world.clients["own"]
+    http = api(world.keyworker)
+    url = reverse("api:client-detail", kwargs={"pk": client.pk})
+    http.get(url)  # the session and the membership are cached alike for both reads
+    with CaptureQueriesContext(connection) as one:
+        assert http.get(url).status_code == 200
+    episode = client.episodes.get()
+    for year in (2019, 2020, 2021):
+        Episode.objects.create(
+            organisation=world.org, client=client, unit=episode.unit,
+            legal_basis=episode.legal_basis, start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 6, 1), outcome=Episode.Outcome.COMPLETED)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        detail = http.get(url).json()
+    assert [e["start_date"] for e in detail["episodes"][1:]] == [
+        "2021-01-01", "2020-01-01", "2019-01-01"]
+    assert {e["unit"]["id"] for e in detail["episodes"]} == {episode.unit_id}
 
 
 def test_client_out_of_scope_is_a_404_in_the_error_shape_and_audited_as_refused(world):

@@ -7,6 +7,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from keywork.audit.models import AuditEvent
 from keywork.checkins.models import CheckinPolicy, SharingChoice
 from keywork.signals.models import Alert
 from keywork.signals.services import relationship_evaluate
@@ -98,6 +99,18 @@ def test_resolving_without_a_note_keeps_the_alert_open_and_says_why(world, rated
     alert.refresh_from_db()
     assert alert.status == "resolved"
     assert alert.resolved_at <= timezone.now()
+
+
+def test_an_alert_shown_again_after_a_refused_update_records_the_read(world, rated):
+    alert = Alert.objects.get(relationship=rated, code="client_low")
+    http = login_as(HttpClient(), world.supervisor)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    resp = http.post(reverse("signals:alert_update", args=[alert.pk]),
+                     {"action": "resolve", "note": ""})
+    assert resp.status_code == 200
+    assert rated.client.display_name in resp.content.decode()
+    assert AuditEvent.objects.filter(id__gt=before, action="view", client_id=rated.client_id,
+                                     actor_id=world.supervisor.pk).exists()
 
 
 def test_worker_of_another_unit_cannot_open_the_dyad(world, rated):

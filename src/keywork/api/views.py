@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,7 +23,7 @@ from keywork.api.serializers import (
     RelationshipDetailSerializer,
     RelationshipSerializer,
 )
-from keywork.clients.models import Client
+from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import (
     audit_list,
     clients_for_user,
@@ -87,6 +87,9 @@ class ClientDetail(generics.GenericAPIView):
 
     def get(self, request: Request, pk: int) -> Response:
         client = get_client_for_user(user=request.user, pk=pk, purpose="API")
+        # Every episode with its unit and legal basis in one query, however many there are.
+        prefetch_related_objects([client], Prefetch(
+            "episodes", queryset=Episode.objects.select_related("unit", "legal_basis")))
         return Response(self.get_serializer(client).data)
 
 

@@ -39,10 +39,10 @@ from keywork.checkins.selectors import (
     CLIENT_SHORT,
     current_version,
     domain_instrument,
+    may_read_private_comments,
     policy_of,
     preloaded,
     sharing_choice,
-    supervises,
     token_digest,
     visibility_rank,
 )
@@ -499,8 +499,7 @@ def private_comment_send(*, relationship: Relationship, text: str) -> PrivateCom
 @transaction.atomic
 def private_comments_mark_read(*, membership: Membership, relationship: Relationship) -> int:
     """A supervisor of the unit marks the client's unread comments as read."""
-    if not supervises(membership, relationship) or membership.user_id in (
-            relationship.keyworker_id, relationship.deputy_id):
+    if not may_read_private_comments(membership, relationship):
         raise ApplicationError(_("Only a supervisor of the unit reads these comments."))
     unread = list(PrivateComment.objects.select_for_update().filter(
         relationship=relationship, read_at__isnull=True))

@@ -630,11 +630,10 @@ def supervisor_page(membership: Membership, *, days: int, alert_status: str = ""
         page.units = supervisor_overview(membership, days=days, today=today, audit=False)
     private = (_private_relationships(membership, ids)
                if ids and parts & {"patterns", "changes", "queue"} else set())
-    if ids and parts & {"patterns", "changes"}:
-        if "patterns" in parts:
-            page.patterns = patterns_by_worker(membership, ids, private)
-        if "changes" in parts:
-            page.changes = changed_patterns(membership, ids, private)
+    if ids and "patterns" in parts:
+        page.patterns = patterns_by_worker(membership, ids, private)
+    if ids and "changes" in parts:
+        page.changes = changed_patterns(membership, ids, private)
     if ids and "queue" in parts:
         page.queue, page.queue_total = alert_queue(membership, ids, private,
                                                    status=alert_status, code=alert_code,

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +32,21 @@ from keywork.organisations.forms import (
 from keywork.organisations.models import Role
 
 View = Callable[..., HttpResponse]
+
+
+def _saved(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], object],
+           message: str, to: str) -> HttpResponse | None:
+    """A valid POST goes to its service: the message and a redirect to ``to``, or None with
+    the rule the service refused on the form, for the page to show it again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except ApplicationError as exc:
+        add_service_error(form, exc)
+        return None
+    messages.success(request, message)
+    return redirect(to)
 
 
 def administrator_required(view: View) -> View:
@@ -125,15 +141,10 @@ def units(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def unit_new(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_create(actor=membership_of(request), **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The unit is saved."))
-            return redirect("organisations:units")
-    return render(request, "organisations/unit_form.html", {"form": form})
+    done = _saved(request, form,
+                  lambda data: services.unit_create(actor=membership_of(request), **data),
+                  _("The unit is saved."), "organisations:units")
+    return done or render(request, "organisations/unit_form.html", {"form": form})
 
 
 @administrator_required
@@ -144,15 +155,11 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     # The form works on a copy: the service compares against the stored values.
     form = UnitForm(request.POST or None, instance=copy.copy(unit))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(actor=membership_of(request), unit=unit, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The unit is saved."))
-            return redirect("organisations:units")
-    return render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
+    done = _saved(request, form,
+                  lambda data: services.unit_update(actor=membership_of(request), unit=unit,
+                                                    **data),
+                  _("The unit is saved."), "organisations:units")
+    return done or render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
 
 
 # --- Legal bases ----------------------------------------------------------------------------
@@ -167,15 +174,11 @@ def legal_bases(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def legal_basis_new(request: HttpRequest) -> HttpResponse:
     form = LegalBasisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_basis_create(actor=membership_of(request), **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The legal basis is saved."))
-            return redirect("organisations:legal_bases")
-    return render(request, "organisations/legal_basis_form.html", {"form": form})
+    done = _saved(request, form,
+                  lambda data: services.legal_basis_create(actor=membership_of(request),
+                                                           **data),
+                  _("The legal basis is saved."), "organisations:legal_bases")
+    return done or render(request, "organisations/legal_basis_form.html", {"form": form})
 
 
 @administrator_required
@@ -186,17 +189,12 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     form = LegalBasisForm(request.POST or None, instance=copy.copy(basis),
                           code_fixed=selectors.legal_basis_in_use(basis))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_basis_update(actor=membership_of(request), legal_basis=basis,
-                                        **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The legal basis is saved."))
-            return redirect("organisations:legal_bases")
-    return render(request, "organisations/legal_basis_form.html",
-                  {"form": form, "basis": basis})
+    done = _saved(request, form,
+                  lambda data: services.legal_basis_update(actor=membership_of(request),
+                                                           legal_basis=basis, **data),
+                  _("The legal basis is saved."), "organisations:legal_bases")
+    return done or render(request, "organisations/legal_basis_form.html",
+                          {"form": form, "basis": basis})
 
 
 # --- Settings -------------------------------------------------------------------------------
@@ -206,15 +204,9 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def settings(request: HttpRequest) -> HttpResponse:
     actor = membership_of(request)
     form = SettingsForm(request.POST or None, instance=copy.copy(actor.organisation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=actor, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("organisations:settings")
-    return render(request, "organisations/settings.html", {"form": form})
+    done = _saved(request, form, lambda data: services.organisation_update(actor=actor, **data),
+                  _("The settings are saved."), "organisations:settings")
+    return done or render(request, "organisations/settings.html", {"form": form})
 
 
 @administrator_required
@@ -231,14 +223,11 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
                "signal_overrides": json.dumps(policy.signal_overrides, indent=1)
                if policy.signal_overrides else ""}
     form = CheckinPolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checkin_policy_update(actor=actor, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The check-in policy is saved."))
-            return redirect("organisations:checkin_policy")
+    done = _saved(request, form,
+                  lambda data: services.checkin_policy_update(actor=actor, **data),
+                  _("The check-in policy is saved."), "organisations:checkin_policy")
+    if done is not None:
+        return done
     defaults = sorted(SignalConfig().to_dict().items())
     return render(request, "organisations/checkin_policy.html",
                   {"form": form, "defaults": defaults})

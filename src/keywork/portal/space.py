@@ -42,7 +42,7 @@ class ClientSpace:
 
     @property
     def greeting_name(self) -> str:
-        return "" if self.client.protected_identity else self.client.given_name
+        return greeting_name(self.client)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,11 @@ def register_section(*, url_name: str, label: Any, description: Any = "", order:
     SECTIONS.sort(key=lambda s: (s.order, s.url_name))
 
 
+def greeting_name(client: Client) -> str:
+    """How the client's pages greet them: never by name when their identity is protected."""
+    return "" if client.protected_identity else client.given_name
+
+
 def client_language(preferred: str) -> str | None:
     """Swedish or English from what the record says the client prefers, else None."""
     words = preferred.strip().lower()
@@ -83,12 +88,9 @@ def language_for(request: HttpRequest, link: CheckinLink) -> str:
             or translation.get_language() or settings.LANGUAGE_CODE)
 
 
-def space_for_token(token: str) -> ClientSpace | None:
-    """The client space a token opens: a phone link that has not expired."""
-    link = link_for_token(token)
-    if link is None or link.mode == CheckinResponse.Mode.TABLET:
-        return None
-    if link.expires_at <= timezone.now():
+def space_of(link: CheckinLink, token: str) -> ClientSpace | None:
+    """The client space a link opens: a phone link that has not expired."""
+    if link.mode == CheckinResponse.Mode.TABLET or link.expires_at <= timezone.now():
         return None
     return ClientSpace(token=token, link=link, relationship=link.relationship,
                        client=link.relationship.client)
@@ -104,9 +106,12 @@ def client_space(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @never_cache
     @functools.wraps(view)
     def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        space = space_for_token(token)
+        link = link_for_token(token)
+        if link is None:
+            return gone(request, 404)
+        space = space_of(link, token)
         if space is None:
-            return gone(request, 404 if link_for_token(token) is None else 410)
+            return gone(request)
         with translation.override(language_for(request, space.link)):
             return view(request, space, *args, **kwargs)
 

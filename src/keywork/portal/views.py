@@ -29,22 +29,16 @@ from keywork.checkins.selectors import (
     sharing_options,
 )
 from keywork.core.errors import ApplicationError
-from keywork.portal.space import SECTIONS, ClientSpace, client_space, language_for
+from keywork.portal.space import (
+    SECTIONS,
+    ClientSpace,
+    client_space,
+    gone,
+    greeting_name,
+    language_for,
+)
 
 GONE_CODES = {"link_used", "link_expired", "closed"}
-
-
-def _language(request: HttpRequest, link: CheckinLink) -> str:
-    return language_for(request, link)
-
-
-def _gone(request: HttpRequest, status: int) -> HttpResponse:
-    return render(request, "portal/gone.html", status=status)
-
-
-def _greeting_name(link: CheckinLink) -> str:
-    client = link.relationship.client
-    return "" if client.protected_identity else client.given_name
 
 
 def _keyworker_name(link: CheckinLink) -> str:
@@ -59,7 +53,7 @@ def _page(request: HttpRequest, link: CheckinLink, token: str, form: CheckinForm
         "token": token, "form": form, "choices": choices, "error": error,
         "title": instrument.title[form.language],
         "intro": instrument.intro.get(form.language, ""),
-        "name": _greeting_name(link), "keyworker": _keyworker_name(link),
+        "name": greeting_name(link.relationship.client), "keyworker": _keyworker_name(link),
         "tablet": link.mode == CheckinResponse.Mode.TABLET, "sections": SECTIONS,
     })
 
@@ -69,12 +63,12 @@ def _page(request: HttpRequest, link: CheckinLink, token: str, form: CheckinForm
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     link = link_for_token(token)
     if link is None:
-        return _gone(request, 404)
-    with translation.override(_language(request, link)):
+        return gone(request, 404)
+    with translation.override(language_for(request, link)):
         if request.method == "POST":
             return _submit(request, link, token)
         if not link_is_open(link):
-            return _gone(request, 410)
+            return gone(request, 410)
         instrument = domain_instrument(link.instrument_version)
         language = form_language(instrument, translation.get_language() or "en")
         rel = link.relationship
@@ -109,12 +103,12 @@ def _submit(request: HttpRequest, link: CheckinLink, token: str) -> HttpResponse
                 private_comment=choices.cleaned_data["private_comment"])
         except ApplicationError as exc:
             if exc.code in GONE_CODES:
-                return _gone(request, 410)
+                return gone(request, 410)
             error = exc.message
         else:
             return redirect("portal:thanks", token=token)
     if not link_is_open(link):
-        return _gone(request, 410)
+        return gone(request, 410)
     return _page(request, link, token, form, choices, error=error)
 
 
@@ -125,18 +119,18 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     client's own phone: thanks, and their own check-ins while the link lasts."""
     link = link_for_token(token)
     if link is None:
-        return _gone(request, 404)
-    with translation.override(_language(request, link)):
+        return gone(request, 404)
+    with translation.override(language_for(request, link)):
         if link.used_at is None:
             if link_is_open(link):
                 return redirect("portal:checkin", token=token)
-            return _gone(request, 410)
+            return gone(request, 410)
         if link.mode == CheckinResponse.Mode.TABLET:
             return render(request, "portal/locked.html")
         if link.expires_at <= timezone.now():
-            return _gone(request, 410)
+            return gone(request, 410)
         return render(request, "portal/thanks.html", {
-            "name": _greeting_name(link), "history": history_for_link(link),
+            "name": greeting_name(link.relationship.client), "history": history_for_link(link),
             "expires_at": link.expires_at, "token": token, "sections": SECTIONS})
 
 

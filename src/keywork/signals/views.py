@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
-from keywork.relationships.selectors import get_relationship_for_user
+from keywork.relationships.views import relationship_for_request
 from keywork.signals import selectors, services
 from keywork.signals.charts import line_chart
 from keywork.signals.forms import AlertUpdateForm
@@ -48,6 +48,11 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
             return redirect("signals:alert", pk=alert.pk)
         except ApplicationError as exc:
             add_service_error(form, exc)
+    try:
+        # The alert is shown again with the form: the read is recorded like any other.
+        alert = selectors.get_alert_for_user(user=request.user, pk=pk)
+    except AccessDenied as exc:
+        raise Http404 from exc
     return render(request, "signals/alert.html", {
         "view": selectors.describe(alert), "alert": alert,
         "relationship": alert.relationship, "form": form,
@@ -56,10 +61,7 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        rel = get_relationship_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    rel = relationship_for_request(request, pk)
     data = selectors.dyad_for(membership=membership_of(request), relationship=rel)
     charts = []
     for s in data.series:
