@@ -34,7 +34,8 @@ var/secret_key:
 ## demo: install, migrate, load the demo service and serve it on http://127.0.0.1:$(PORT)
 demo: $(VENV)/.installed var/secret_key
 	@export SECRET_KEY="$$(cat var/secret_key)" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
-	  SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS=127.0.0.1,localhost; \
+	  SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS=127.0.0.1,localhost \
+	  SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/keywork migrate --verbosity 0 && \
 	$(BIN)/keywork collectstatic --noinput --verbosity 0 && \
 	$(BIN)/keywork seed_demo --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED) --if-empty && \
