@@ -1,9 +1,12 @@
-"""Tiny server-side SVG geometry for line charts (no JavaScript, no CDN)."""
+"""Tiny server-side SVG geometry for line charts (no JavaScript, no CDN). Month names
+follow the active language."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import dateformat
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 320, 150, 34, 10, 10, 24
 
@@ -50,8 +53,11 @@ def line_chart(client: list[tuple[dt.date, float | None]],
     first, per_day = _scale(days)
     y_ticks = [(PAD_T + (100 - v) * (HEIGHT - PAD_T - PAD_B) / 100, v) for v in (0, 50, 100)]
     last = max(days)
-    x_ticks: list[tuple[float, str]] = [(float(PAD_L), f"{first:%d %b}")]
+    # Day and month in the active language; the template anchors the first label at its
+    # start and the last at its end, so neither runs off the drawing.
+    x_ticks: list[tuple[float, str]] = [(float(PAD_L), dateformat.format(first, "j M"))]
     if last != first:
-        x_ticks.append((PAD_L + (last - first).days * per_day, f"{last:%d %b}"))
+        x_ticks.append((PAD_L + (last - first).days * per_day,
+                        dateformat.format(last, "j M")))
     return Chart(WIDTH, HEIGHT, _line(client, first, per_day), _line(worker, first, per_day),
                  y_ticks, x_ticks)
