@@ -17,7 +17,8 @@ def test_date_labels_follow_the_active_language():
         sv = line_chart(SERIES, [])
     with translation.override("en"):
         en = line_chart(SERIES, [])
-    assert sv is not None and en is not None
+    assert sv is not None
+    assert en is not None
     assert [t for _, t in sv.x_ticks] == ["5 Okt", "18 Nov"]
     assert [t for _, t in en.x_ticks] == ["5 Oct", "18 Nov"]
 
