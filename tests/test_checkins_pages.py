@@ -193,7 +193,8 @@ def test_keyworker_gives_their_own_checkin_once_even_when_sent_twice(world):
     assert "The client would say" in page
     assert page.count('type="radio" name="match"') == 11
     data = {**{k: str(v) for k, v in WORKER_ANSWERS.items()}, "role_clarity": "5",
-            "confirmed_power": "5", "idempotency_key": key}
+            "confirmed_power": "5", "idempotency_key": key,
+            "instrument": "checkin-keyworker-short"}
     first = http.post(_url("checkins:keyworker_form", _rel(world).pk), data)
     second = http.post(_url("checkins:keyworker_form", _rel(world).pk), data)
     resp = CheckinResponse.objects.get()
@@ -214,7 +215,8 @@ def test_keyworker_form_asks_for_the_missing_answers(world):
     http = _as(world, "keyworker")
     _page, key = _worker_form(http, _rel(world))
     resp = http.post(_url("checkins:keyworker_form", _rel(world).pk),
-                     {"idempotency_key": key, "match": "5"})
+                     {"idempotency_key": key, "match": "5",
+                      "instrument": "checkin-keyworker-short"})
     assert resp.status_code == 200
     assert "This field is required." in resp.content.decode()
     assert not CheckinResponse.objects.exists()
@@ -226,7 +228,8 @@ def test_only_the_keyworker_gives_the_keyworker_checkin(world, who):
     page = http.get(_url("checkins:keyworker_form", _rel(world).pk)).content.decode()
     assert "Only the keyworker of this relationship gives this check-in." in page
     data = {**{k: str(v) for k, v in WORKER_ANSWERS.items()}, "role_clarity": "5",
-            "confirmed_power": "5", "idempotency_key": str(uuid.uuid4())}
+            "confirmed_power": "5", "idempotency_key": str(uuid.uuid4()),
+            "instrument": "checkin-keyworker-short"}
     assert http.post(_url("checkins:keyworker_form", _rel(world).pk), data).status_code == 200
     assert not CheckinResponse.objects.exists()
 

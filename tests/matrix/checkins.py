@@ -23,7 +23,7 @@ from keywork.checkins.models import (
     SharingChoice,
     Visibility,
 )
-from keywork.checkins.selectors import CLIENT_SHORT, current_version
+from keywork.checkins.selectors import CLIENT_SHORT, KEYWORKER_SHORT, current_version
 from tests.matrix import NO_CLIENT, READ, SUPERVISE, WRITE, Entry, Target, relationship_pk
 
 
@@ -64,7 +64,8 @@ def _keyworker_answers(t: Target) -> dict[str, Any]:
              "estimate_presence", "estimate_personal_professional", "estimate_cooperation",
              "estimate_flexible_support")
     answers: dict[str, Any] = dict.fromkeys(codes, "7")
-    return {**answers, "idempotency_key": str(uuid.uuid4()), "went_well": "Matrix."}
+    return {**answers, "instrument": KEYWORKER_SHORT, "idempotency_key": str(uuid.uuid4()),
+            "went_well": "Matrix."}
 
 
 def _instrument(t: Target) -> dict[str, Any]:
@@ -82,7 +83,9 @@ ENTRIES = [
                "in tests/test_checkins_pages.py"),
     Entry("checkins:keyworker_form", WRITE, relationship_pk, method="post",
           data=_keyworker_answers,
-          note="only the relationship's keyworker can save; a supervisor gets a message"),
+          note="the short form, or another the keyworker chooses with ?instrument= (the "
+               "POST names the form shown); only the relationship's keyworker can save; "
+               "a supervisor gets a message"),
     Entry("checkins:comments", SUPERVISE, relationship_pk),
     Entry("checkins:response", SUPERVISE, _private_client_checkin,
           note="check-in visibility rules; full table in tests/test_checkins_access.py"),

@@ -98,6 +98,38 @@ class LinkForm(forms.Form):
             field.widget = forms.HiddenInput()
 
 
+class FormChoiceForm(forms.Form):
+    """Which of the keyworker's own forms is shown: the default (the short one) unless
+    another offered one is asked for. The answers are sent with the code of the form that
+    was shown, so they are always read against that form; a code that is missing or not
+    offered is a form error, never a guess."""
+
+    instrument = forms.ChoiceField(
+        label=_("Which form?"),
+        error_messages={
+            "required": _("It is not clear which form was sent. Open the form again "
+                          "and send it."),
+            "invalid_choice": _("That form is not offered here. Choose one of the forms "
+                                "offered."),
+        })
+
+    def __init__(self, *args: Any, forms_offered: list[tuple[str, str]], default: str,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = forms_offered
+        self.offered = forms_offered
+        self.default = default
+
+    def chosen(self) -> str:
+        """The code of the form to show: the one asked for when it is offered, otherwise
+        the default (the error then says why)."""
+        if self.is_bound and self.is_valid():
+            return str(self.cleaned_data["instrument"])
+        return self.default
+
+
 class ClientChoicesForm(forms.Form):
     """What the client lets their keyworker see, and a message only the supervisor reads."""
 

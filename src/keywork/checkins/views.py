@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keywork.checkins import fhir, services
-from keywork.checkins.forms import CheckinForm, LinkForm
+from keywork.checkins.forms import CheckinForm, FormChoiceForm, LinkForm
 from keywork.checkins.models import CheckinLink, CheckinResponse, InstrumentVersion, Rater
 from keywork.checkins.selectors import (
     CLIENT_SHORT,
@@ -46,6 +46,11 @@ from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import may_write_relationship
 from keywork.relationships.views import relationship_for_request
+
+KEYWORKER_MONTHLY = "checkin-keyworker-monthly"
+# The keyworker's own forms, the default first: the short one for most weeks, the longer
+# monthly one that mirrors the client's monthly form.
+KEYWORKER_FORMS = (KEYWORKER_SHORT, KEYWORKER_MONTHLY)
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:
@@ -73,9 +78,14 @@ def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = relationship_for_request(request, pk)
     membership = membership_of(request)
     page = checkins_for_page(membership=membership, relationship=rel)
+    can_write = may_write_relationship(membership, rel)
+    own_forms: list[tuple[str, str]] = []
+    if can_write and rel.is_open and request.user.pk == rel.keyworker_id:
+        language = get_language() or "en"
+        own_forms = [(v.instrument.code, v.title(language)) for v in _keyworker_forms()]
     return render(request, "checkins/relationship.html", {
         "rel": rel, "client": rel.client, "page": page, "relationship": rel,
-        "can_write": may_write_relationship(membership, rel)})
+        "can_write": can_write, "own_forms": own_forms})
 
 
 def _link_form(request: KeyworkRequest) -> LinkForm:
@@ -135,21 +145,49 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
                   {"rel": rel, "client": rel.client, "form": form})
 
 
+def _keyworker_forms() -> list[InstrumentVersion]:
+    """The current version of each of the keyworker's own forms that is loaded, the
+    default (short) one first."""
+    return [v for v in map(current_version, KEYWORKER_FORMS) if v is not None]
+
+
+def _form_choice(request: KeyworkRequest, offered: list[InstrumentVersion], language: str
+                 ) -> FormChoiceForm:
+    """Which form the keyworker sees: a POST names the form that was shown (required); a
+    GET may ask for one with ``?instrument=<code>``, otherwise the short one."""
+    if request.method == "POST":
+        data: Any = request.POST
+    elif "instrument" in request.GET:
+        data = request.GET
+    else:
+        data = None
+    return FormChoiceForm(data, default=offered[0].instrument.code,
+                          forms_offered=[(v.instrument.code, v.title(language))
+                                         for v in offered])
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def keyworker_form(request: KeyworkRequest, pk: int) -> HttpResponse:
-    """The keyworker's own check-in: their view, then their guess at the client's."""
+    """The keyworker's own check-in: their view, then their guess at the client's. The
+    short form unless they choose the monthly one (``?instrument=``); the POST carries
+    the form that was shown."""
     rel = relationship_for_request(request, pk, write=True)
-    version = current_version(KEYWORKER_SHORT)
-    if version is None:
+    offered = _keyworker_forms()
+    if not offered:
         raise Http404
+    language = get_language() or "en"
+    choice = _form_choice(request, offered, language)
+    shown = choice.chosen()
+    version = next(v for v in offered if v.instrument.code == shown)
     form_def = domain_instrument(version)
-    language = form_language(form_def, get_language() or "en")
+    language = form_language(form_def, language)
     is_keyworker = request.user.pk == rel.keyworker_id
     form = CheckinForm(request.POST if request.method == "POST" else None,
                        instrument=form_def, language=language, require_answers=True)
-    if request.method == "POST" and is_keyworker and form.is_valid():
+    if (request.method == "POST" and is_keyworker and choice.is_valid()
+            and form.is_valid()):
         try:
             response, created = services.checkin_submit(
                 relationship=rel, instrument_version=version, rater=Rater.KEYWORKER,
@@ -164,6 +202,7 @@ def keyworker_form(request: KeyworkRequest, pk: int) -> HttpResponse:
             return redirect("checkins:response", pk=response.pk)
     return render(request, "checkins/keyworker_form.html", {
         "rel": rel, "client": rel.client, "form": form, "instrument": form_def,
+        "choice": choice, "shown": shown,
         "title": form_def.title[language],
         "intro": form_def.intro.get(language, ""), "is_keyworker": is_keyworker,
         "is_open": rel.is_open})
