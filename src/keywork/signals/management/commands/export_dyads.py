@@ -1,58 +1,86 @@
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from keywork.audit.context import audit_source
-from keywork.audit.services import audit_record
-from keywork.relationships.models import Relationship
-from keywork.signals.models import Alert, RelationshipState
-
-HEADER = ["relationship_id", "client_pseudonym", "keyworker_id", "unit", "legal_basis",
-          "pattern", "client_overall", "worker_overall", "open_alerts"]
+from keywork.core.errors import ApplicationError
+from keywork.signals.export import (
+    HEADER,
+    DyadRow,
+    ExportedOrganisation,
+    dyad_rows,
+    dyads_export_audit,
+    organisations_for_export,
+)
 
 
 class Command(BaseCommand):
-    help = "Write one CSV row per active relationship: pattern, latest scores, open alerts."
+    help = ("Write one pseudonymised CSV row per open relationship: pattern, latest scores, "
+            "open alerts. Audited, one row per organisation exported.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--out", required=True, help="the CSV file to write")
+        parser.add_argument("--organisation", help="slug of one organisation (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
-        if not out.parent.exists():
+        if not out.parent.is_dir():
             raise CommandError(f"The folder {out.parent} does not exist.")
-        rels = (Relationship.objects.filter(status__in=("active", "ending")).order_by("pk")
-                .values_list("pk", "client__pseudonym", "keyworker_id", "episode__unit__name",
-                             "episode__legal_basis__code"))
-        states = {rel: (pattern, feat) for rel, pattern, feat in
-                  RelationshipState.objects.values_list("relationship_id", "pattern",
-                                                        "features").iterator(5000)}
-        alerts: dict[int, list[str]] = {}
-        for rel, code in (Alert.objects.exclude(status=Alert.Status.RESOLVED)
-                          .order_by("code").values_list("relationship_id", "code")
-                          .iterator(5000)):
-            alerts.setdefault(rel, []).append(code)
+        if out.is_dir():
+            raise CommandError(f"{out} is a folder: give the name of the CSV file to write.")
+        try:
+            orgs = organisations_for_export(options["organisation"])
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        # Written beside the target and moved into place only once the export is audited:
+        # no file holds exported rows without their audit rows.
+        try:
+            fd, part = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+        except OSError as exc:
+            raise CommandError(f"Cannot write to {out.parent}: {exc.strerror}.") from exc
+        try:
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+                counts = _write(csv.writer(fh), orgs)
+            with audit_source("command:export_dyads"), transaction.atomic():
+                for org, rows in counts:
+                    dyads_export_audit(organisation=org, rows=rows)
+            os.replace(part, out)
+        except OSError as exc:
+            raise CommandError(f"Cannot write {out}: {exc.strerror}.") from exc
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
+        total = sum(rows for _org, rows in counts)
+        self.stdout.write(self.style.SUCCESS(
+            f"Wrote {total} relationships of {len(counts)} organisation(s) to {out}."))
+
+
+def _write(writer: Any, orgs: list[ExportedOrganisation]
+           ) -> list[tuple[ExportedOrganisation, int]]:
+    writer.writerow(HEADER)
+    counts = []
+    for org in orgs:
         rows = 0
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(HEADER)
-            for pk, pseudonym, worker, unit, basis in rels.iterator(5000):
-                pattern, features = states.get(pk, ("not_evaluated", {}))
-                writer.writerow([
-                    pk, pseudonym, worker, unit, basis, pattern,
-                    _num(features.get("client_latest")), _num(features.get("worker_latest")),
-                    ";".join(alerts.get(pk, [])),
-                ])
-                rows += 1
-        with audit_source("command:export_dyads"):
-            audit_record(actor=None, action="export",
-                         detail=f"dyads exported: {rows} relationships (pseudonymised)")
-        self.stdout.write(self.style.SUCCESS(f"Wrote {rows} relationships to {out}."))
+        for row in dyad_rows(org):
+            writer.writerow(_cells(row))
+            rows += 1
+        counts.append((org, rows))
+    return counts
 
 
-def _num(value: Any) -> str:
-    return "" if value is None else f"{float(value):.1f}"
+def _cells(row: DyadRow) -> list[Any]:
+    return [row.relationship_id, row.client_pseudonym, row.keyworker_id, row.unit,
+            row.legal_basis, row.pattern, _num(row.client_overall), _num(row.worker_overall),
+            ";".join(row.open_alerts), row.organisation]
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
