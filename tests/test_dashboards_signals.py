@@ -13,15 +13,20 @@ from django.utils import timezone
 
 from keywork.audit.models import AuditEvent
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
-from keywork.checkins.selectors import client_checkins_shown
+from keywork.checkins.selectors import (
+    checkin_shown,
+    client_checkin_shown,
+    client_checkins_shown,
+    client_figures_shown,
+)
 from keywork.clients import services as client_services
 from keywork.clients.models import Episode
-from keywork.dashboards.selectors import checkins_shown_bulk
+from keywork.dashboards.selectors import checkins_shown_bulk, figures_shown_bulk
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship
 from keywork.signals import text
 from keywork.signals.models import Alert, RelationshipState
-from keywork.signals.selectors import alert_shown, alert_visible
+from keywork.signals.selectors import alert_shown, alert_visible, describe, describe_for
 from keywork.signals.services import relationship_evaluate
 from tests.helpers import login_as
 from tests.test_signals_evaluation import _checkin, _contacts
@@ -192,7 +197,12 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
         .select_related("episode", "organisation"))
     viewers = [world.memberships[w] for w in
                ("keyworker", "deputy", "colleague", "supervisor", "supervisor_b", "manager")]
-    seen = set()
+    # One client check-in per relationship, given with a choice that varies below.
+    for rel in rels:
+        _checkin(rel, "client", 30, 2)
+    given = CheckinResponse.objects.filter(relationship__in=rels, rater="client")
+    responses = list(given.select_related("relationship"))
+    seen, seen_figures = set(), set()
     for policy in (None, "nothing", "pattern", "scores"):
         if policy is None:
             CheckinPolicy.objects.filter(organisation=world.org).delete()
@@ -202,17 +212,42 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
             for rel in rels:
                 if rel.pk != world.relationships["same_unit"].pk:
                     _share(rel, choice)
-            for membership in viewers:
-                bulk = checkins_shown_bulk(membership, rels)
-                for rel in rels:
-                    expected = client_checkins_shown(membership, rel)
-                    assert bulk[rel.pk] == expected, (policy, choice, membership.role, rel.pk)
-                    seen.add(expected)
-                    for code in text.ALERT_TITLES:
-                        alert = Alert(code=code, relationship=rel)
-                        assert alert_shown(code, bulk[rel.pk]) == alert_visible(
-                            membership, alert, rel), (policy, choice, membership.role, code)
+            for then in (None, "scores", "pattern", "nothing"):
+                given.update(visibility=then)
+                for response in responses:
+                    response.visibility = then
+                for membership in viewers:
+                    case = (policy, choice, then, membership.role)
+                    bulk = checkins_shown_bulk(membership, rels)
+                    figures = figures_shown_bulk(membership, rels, bulk)
+                    for rel in rels:
+                        expected = client_checkins_shown(membership, rel)
+                        assert bulk[rel.pk] == expected, (*case, rel.pk)
+                        assert figures[rel.pk] == client_figures_shown(membership, rel), (
+                            *case, rel.pk)
+                        seen.add(expected)
+                        seen_figures.add((expected, figures[rel.pk]))
+                        for code in text.ALERT_TITLES:
+                            alert = Alert(code=code, relationship=rel,
+                                          facts={"params": {"latest": 30.0, "below": 50}})
+                            assert alert_shown(code, bulk[rel.pk]) == alert_visible(
+                                membership, alert, rel), (*case, code)
+                        # The caseload words an alert as the alert's own page does.
+                        alert = Alert(code="client_low", relationship=rel,
+                                      facts={"params": {"latest": 30.0, "below": 50}})
+                        assert (describe(alert, figures[rel.pk]).reason
+                                == describe_for(membership, alert).reason), case
+                    for response in responses:
+                        # The bulk answer, narrowed by the choice given with the check-in,
+                        # is what the check-in's own accessor finds.
+                        worker = membership.user_id in (response.relationship.keyworker_id,
+                                                        response.relationship.deputy_id)
+                        narrowed = (checkin_shown(bulk[response.relationship_id], then)
+                                    if worker else bulk[response.relationship_id])
+                        assert narrowed == client_checkin_shown(membership, response), case
     assert seen == {None, "pattern", "all"}
+    assert seen_figures == {(None, None), ("pattern", "pattern"), ("all", "all"),
+                            ("all", "pattern")}
 
 
 def test_caseload_queries_stay_the_same_for_two_and_eight_rated_relationships(world):

@@ -130,6 +130,12 @@ class CheckinResponse(TenantModel):
     at_max = models.BooleanField(default=False)
     helped = models.TextField(blank=True, max_length=2000)
     could_be_better = models.TextField(blank=True, max_length=2000)
+    # What the client chose to share with the keyworker when giving this check-in. Only a
+    # client's check-in has one; empty (null) means no choice was recorded with it, and
+    # then only the policy and the client's current choice apply.
+    visibility = models.CharField(
+        _("what the client shared with the keyworker when giving it"),
+        max_length=10, choices=Visibility.choices, null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
 
     class Meta:

@@ -2,11 +2,17 @@
 
 Who sees a check-in (``get_checkin_for_user``):
 
-- A client's check-in: the relationship's keyworker and deputy see what the lesser of the
-  organisation's policy and the client's own choice allows (``keyworker_visibility``):
-  everything ("scores"), only the relationship pattern and the trend ("pattern"), or
-  nothing. A supervisor of the client's unit sees everything, unless that supervisor is the
-  keyworker or deputy of the relationship: then the client's choice applies to them too.
+- A client's check-in: the relationship's keyworker and deputy see what the most private
+  of the organisation's policy now, the client's current choice (``keyworker_visibility``)
+  and the choice the client gave with that check-in allows: everything ("scores"), only
+  the relationship pattern and the trend ("pattern"), or nothing. So a client can always
+  share less later, and a wider choice never opens a check-in given with a narrower one.
+  The pattern and the trend follow the policy and the current choice alone
+  (``client_checkins_shown``); the client's figures in the engine's facts and alerts are
+  shown only where every check-in of the client in the relationship was shared in full
+  (``client_figures_shown``). A supervisor of the client's unit sees everything, unless
+  that supervisor is the keyworker or deputy of the relationship: then the client's
+  choices apply to them too.
 - A keyworker's check-in: its author and the supervisors of the client's unit.
 - Nobody else: managers, administrators and researchers see figures elsewhere, never a
   single check-in.
@@ -19,6 +25,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,6 +116,23 @@ def visibility_rank(value: str) -> int:
     return VISIBILITY_ORDER.index(Visibility(value))
 
 
+def most_private(*values: str | None) -> Visibility:
+    """The most private of the given visibilities; a missing one (None) sets no limit.
+    At least one must be given."""
+    given = [Visibility(v) for v in values if v is not None]
+    return min(given, key=visibility_rank)
+
+
+# What a keyworker sees of the client's check-ins under each visibility ("all", "pattern"
+# or nothing at all).
+SHOWN = {Visibility.SCORES: "all", Visibility.PATTERN: "pattern", Visibility.NOTHING: None}
+
+# A client's check-in given with one of these choices is never shown in full to the
+# keyworker, whatever the client chooses later.
+WITHHELD = (Visibility.PATTERN.value, Visibility.NOTHING.value)
+SHOWN_ORDER: list[str | None] = [None, "pattern", "all"]
+
+
 # Set on the relationship and organisation that ``link_for_token`` loaded together with
 # the policy and the client's choice, for the one request that uses them.
 LOADED_WITH_LINK = "_loaded_with_link"
@@ -157,13 +181,10 @@ def sharing_choice_of(relationship: Relationship) -> str | None:
 
 
 def keyworker_visibility(relationship: Relationship) -> Visibility:
-    """What the keyworker and deputy see of the client's check-ins: the lesser of the
-    organisation's policy and the client's own choice."""
-    allowed = Visibility(policy_of(relationship.organisation).keyworker_visibility)
-    chosen = sharing_choice_of(relationship)
-    if chosen is None:
-        return allowed
-    return min(allowed, Visibility(chosen), key=visibility_rank)
+    """What the keyworker and deputy see of the client's check-ins now: the most private
+    of the organisation's policy and the client's current choice."""
+    return most_private(policy_of(relationship.organisation).keyworker_visibility,
+                        sharing_choice_of(relationship))
 
 
 def sharing_options(relationship: Relationship) -> list[tuple[str, str]]:
@@ -244,18 +265,86 @@ def supervises(membership: Membership | None, relationship: Relationship) -> boo
 
 def client_checkins_shown(membership: Membership | None, relationship: Relationship
                           ) -> str | None:
-    """How much of the client's check-ins this person sees: "all", "pattern" or None."""
+    """How much of the client's check-ins this person sees now, by the organisation's
+    policy and the client's current choice: "all", "pattern" or None. The pattern and the
+    trend follow this; a single check-in also follows the choice given with it
+    (``client_checkin_shown``)."""
     if membership is None:
         return None
     if _is_worker(membership.user_id, relationship):
-        visibility = keyworker_visibility(relationship)
-        return {Visibility.SCORES: "all", Visibility.PATTERN: "pattern"}.get(visibility)
+        return SHOWN[keyworker_visibility(relationship)]
     return "all" if supervises(membership, relationship) else None
+
+
+def checkin_shown(shown: str | None, given: str | None) -> str | None:
+    """How much a keyworker sees of one client check-in: what they see of the client's
+    check-ins now (``shown``), narrowed by the choice the client gave with it."""
+    if given is None:
+        return shown
+    return min(shown, SHOWN[Visibility(given)], key=SHOWN_ORDER.index)
+
+
+def client_checkin_shown(membership: Membership | None, response: CheckinResponse
+                         ) -> str | None:
+    """How much of one of the client's check-ins this person sees: "all", "pattern" or
+    None. The keyworker and deputy: the most private of the policy now, the client's
+    current choice and the choice given with this check-in. A supervisor of the unit who
+    does not work the relationship: all."""
+    relationship = response.relationship
+    shown = client_checkins_shown(membership, relationship)
+    if membership is None or not _is_worker(membership.user_id, relationship):
+        return shown
+    return checkin_shown(shown, response.visibility)
+
+
+def withheld_from_keyworker(responses: QuerySet[CheckinResponse]
+                            ) -> QuerySet[CheckinResponse]:
+    """The client check-ins among ``responses`` that the client gave without sharing their
+    answers with the keyworker."""
+    return responses.filter(rater=Rater.CLIENT, visibility__in=WITHHELD)
+
+
+def shared_with_keyworker(responses: QuerySet[CheckinResponse]
+                          ) -> QuerySet[CheckinResponse]:
+    """``responses`` without the client check-ins that ``withheld_from_keyworker`` finds:
+    for a keyworker who sees the client's check-ins now ("all"), exactly those that
+    ``checkin_shown`` shows in full."""
+    return responses.exclude(rater=Rater.CLIENT, visibility__in=WITHHELD)
+
+
+def figures_shown(shown: str | None, any_withheld: bool) -> str | None:
+    """How the client's figures in the engine's facts and alerts reach this person: "all"
+    (with the numbers), "pattern" (in words without numbers) or None (not at all). The
+    figures are summaries over many check-ins, so they carry numbers only while every
+    check-in of the client in the relationship was shared in full."""
+    if shown == "all" and any_withheld:
+        return "pattern"
+    return shown
+
+
+def figures_of(membership: Membership | None, relationship: Relationship, shown: str | None
+               ) -> str | None:
+    """``figures_shown`` for one relationship, given what this person sees of its client's
+    check-ins (``client_checkins_shown``): "all", "pattern" or None."""
+    if shown != "all" or membership is None or not _is_worker(membership.user_id,
+                                                              relationship):
+        return shown
+    withheld = withheld_from_keyworker(
+        CheckinResponse.objects.filter(relationship=relationship)).exists()
+    return figures_shown(shown, withheld)
+
+
+def client_figures_shown(membership: Membership | None, relationship: Relationship
+                         ) -> str | None:
+    """How the client's figures in facts and alerts reach this person (``figures_shown``):
+    "all", "pattern" or None."""
+    return figures_of(membership, relationship,
+                      client_checkins_shown(membership, relationship))
 
 
 def _shown(membership: Membership, response: CheckinResponse) -> str | None:
     if response.rater == Rater.CLIENT:
-        return client_checkins_shown(membership, response.relationship)
+        return client_checkin_shown(membership, response)
     if response.submitted_by_id == membership.user_id:
         return "all"
     return "all" if supervises(membership, response.relationship) else None
@@ -397,7 +486,12 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     shown = client_checkins_shown(membership, relationship)
     base = CheckinResponse.objects.filter(relationship=relationship).select_related(
         "submitted_by", "instrument_version__instrument")
-    client = list(base.filter(rater=Rater.CLIENT)[:limit]) if shown == "all" else []
+    client: list[CheckinResponse] = []
+    if shown == "all":
+        given = base.filter(rater=Rater.CLIENT)
+        if _is_worker(membership.user_id, relationship):
+            given = shared_with_keyworker(given)
+        client = list(given[:limit])
     is_supervisor = supervises(membership, relationship)
     workers = base.exclude(rater=Rater.CLIENT)
     if not is_supervisor:

@@ -43,6 +43,7 @@ from keywork.checkins.selectors import (
     policy_of,
     preloaded,
     sharing_choice,
+    sharing_default,
     token_digest,
     visibility_rank,
 )
@@ -274,7 +275,8 @@ def _check(*, relationship: Relationship, instrument_version: InstrumentVersion,
 
 def _store(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
            answers: Mapping[str, Any], mode: str, key: uuid.UUID,
-           submitted_by: Any = None, link: CheckinLink | None = None) -> CheckinResponse:
+           submitted_by: Any = None, link: CheckinLink | None = None,
+           visibility: str | None = None) -> CheckinResponse:
     """Store one check-in and use up its link. Runs inside the caller's transaction.
 
     Exactly once, without locking first: the key is unique, so a second request with the
@@ -302,7 +304,7 @@ def _store(*, relationship: Relationship, instrument_version: InstrumentVersion,
         overall=scores.overall, estimate_overall=scores.estimate_overall,
         at_max=scores.at_max, helped=scores.free_text.get("helped", ""),
         could_be_better=scores.free_text.get("could_be_better", ""),
-        idempotency_key=key)
+        visibility=visibility, idempotency_key=key)
     if link is not None:
         used = CheckinLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
             used_at=now, response=response, updated_at=now)
@@ -373,6 +375,7 @@ def _loaded_policy(relationship: Relationship) -> tuple[bool, CheckinPolicy | No
 def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
             answers: Mapping[str, Any], mode: str, idempotency_key: Any,
             submitted_by: Any = None, link: CheckinLink | None = None,
+            visibility: str | None = None,
             then: Callable[[CheckinResponse], None] | None = None
             ) -> tuple[CheckinResponse, bool]:
     """Check, store, evaluate and audit one submission in one transaction. The audit rows
@@ -385,7 +388,7 @@ def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion
             response = _store(relationship=relationship,
                               instrument_version=instrument_version, rater=rater,
                               answers=answers, mode=mode, key=key,
-                              submitted_by=submitted_by, link=link)
+                              submitted_by=submitted_by, link=link, visibility=visibility)
             _evaluate(relationship)
             _audit_stored(response, submitted_by=submitted_by)
             if then is not None:
@@ -433,8 +436,14 @@ def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
                           idempotency_key: Any, visibility: str | None = None,
                           private_comment: str = "") -> tuple[CheckinResponse, bool]:
     """The client's check-in through a link, with their sharing choice and an optional
-    comment to the supervisor, all stored together and exactly once."""
+    comment to the supervisor, all stored together and exactly once.
+
+    The check-in keeps the choice it was given with (without a choice: the one in force,
+    the client's earlier choice or else the policy), on the same insert: the keyworker
+    never sees more of it than that, whatever the client chooses later."""
     relationship = link.relationship
+    # Read from what came with the link: no further round trip.
+    given = visibility or sharing_default(relationship)
 
     def choices(_response: CheckinResponse) -> None:
         if visibility:
@@ -444,7 +453,8 @@ def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
 
     return _submit(relationship=relationship, instrument_version=link.instrument_version,
                    rater=Rater.CLIENT, answers=answers, mode=link.mode,
-                   idempotency_key=idempotency_key, link=link, then=choices)
+                   idempotency_key=idempotency_key, link=link, visibility=given,
+                   then=choices)
 
 
 # --- the client's choice and comments ------------------------------------------------------------

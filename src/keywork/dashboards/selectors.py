@@ -31,7 +31,13 @@ from django.utils.translation import gettext_lazy
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinResponse, Rater, SharingChoice, Visibility
-from keywork.checkins.selectors import policy_of, visibility_rank
+from keywork.checkins.selectors import (
+    SHOWN,
+    figures_shown,
+    most_private,
+    policy_of,
+    withheld_from_keyworker,
+)
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import audit_list
 from keywork.contacts.models import Contact, Initiator, Kind
@@ -71,19 +77,18 @@ def _names(user_ids: Iterable[int | None]) -> dict[int, str]:
 
 # --- What a person may see of many relationships at once --------------------------------
 
-_SHOWN = {Visibility.SCORES: "all", Visibility.PATTERN: "pattern"}
-
-
 def checkins_shown_bulk(membership: Membership, relationships: Iterable[Relationship]
                         ) -> dict[int, str | None]:
     """``checkins.selectors.client_checkins_shown`` for many relationships in at most three
     queries (the organisation's policy once, the clients' sharing choices in one go, the
     viewer's units), whatever their number.
 
-    The rule is the same: the keyworker and the deputy see the lesser of the policy and the
-    client's own choice (nothing < pattern < scores): "all" for scores, "pattern", or None
-    for nothing. A supervisor of the relationship's unit who is not its worker sees "all";
-    anyone else None. Relationships that the viewer does not work need ``episode`` loaded.
+    The rule is the same: the keyworker and the deputy see the most private of the policy
+    and the client's current choice (nothing < pattern < scores): "all" for scores,
+    "pattern", or None for nothing. A supervisor of the relationship's unit who is not its
+    worker sees "all"; anyone else None. Relationships that the viewer does not work need
+    ``episode`` loaded. (A single check-in is further narrowed by the choice given with
+    it; the client's figures in facts and alerts by ``figures_shown_bulk``.)
     """
     rels = list(relationships)
     user_id = membership.user_id
@@ -101,13 +106,27 @@ def checkins_shown_bulk(membership: Membership, relationships: Iterable[Relation
     shown: dict[int, str | None] = {}
     for rel in rels:
         if rel.pk in worked:
-            choice = chosen.get(rel.pk)
-            visibility = allowed if choice is None else min(
-                allowed, Visibility(choice), key=visibility_rank)
-            shown[rel.pk] = _SHOWN.get(visibility)
+            shown[rel.pk] = SHOWN[most_private(allowed, chosen.get(rel.pk))]
         else:
             shown[rel.pk] = "all" if rel.episode.unit_id in units else None
     return shown
+
+
+def figures_shown_bulk(membership: Membership, relationships: Iterable[Relationship],
+                       shown: dict[int, str | None]) -> dict[int, str | None]:
+    """``checkins.selectors.client_figures_shown`` for many relationships, from what
+    ``checkins_shown_bulk`` found (``shown``), in at most one more query: for the
+    relationships the viewer works and sees in full, whether the client gave any check-in
+    without sharing it in full."""
+    user_id = membership.user_id
+    full = [r.pk for r in relationships
+            if shown[r.pk] == "all" and user_id in (r.keyworker_id, r.deputy_id)]
+    withheld: set[int] = set()
+    if full:
+        withheld = set(withheld_from_keyworker(CheckinResponse.objects.filter(
+            organisation_id=membership.organisation_id, relationship_id__in=full))
+            .order_by().values_list("relationship_id", flat=True).distinct())
+    return {pk: figures_shown(value, pk in withheld) for pk, value in shown.items()}
 
 
 ALERT_PRIORITY = ("client_drop", "client_low", "gap_widening", "worker_low_early",
@@ -231,6 +250,7 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
                   last_client_checkin=last_checkin)
     )
     shown = checkins_shown_bulk(membership, rels)
+    figures = figures_shown_bulk(membership, rels, shown)
     alerts: dict[int, list[Alert]] = defaultdict(list)
     if rels:
         for alert in (Alert.objects.filter(organisation_id=membership.organisation_id,
@@ -258,7 +278,8 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
             waived=bool(rel.introduction_waiver),
             shown=shown[rel.pk],
             state=getattr(rel, "signal_state", None) if shown[rel.pk] else None,
-            alerts=[describe(a) for a in sorted(alerts[rel.pk], key=alert_importance)],
+            alerts=[describe(a, figures[rel.pk])
+                    for a in sorted(alerts[rel.pk], key=alert_importance)],
             last_client_checkin=rel.last_client_checkin,
         )
         row.next_step = next_step(row, now)
@@ -482,17 +503,17 @@ class PatternsByWorker:
         return sum(r.total for r in self.rows)
 
 
-def _private_relationships(membership: Membership, ids: list[int]) -> set[int]:
-    """Relationships in the units that this supervisor works as keyworker or deputy and
-    whose client keeps their check-ins private from their worker: the client's choice
-    applies to the supervisor too, so their pattern is not shown."""
+def _own_figures(membership: Membership, ids: list[int]) -> dict[int, str | None]:
+    """How the client's figures reach this supervisor (``figures_shown_bulk``) in the
+    relationships of the units that they work themselves as keyworker or deputy: the
+    client's choice applies to them too. None: the client keeps their check-ins private
+    (no pattern shown); "pattern": alerts are worded without the client's numbers."""
     user_id = membership.user_id
     own = list(Relationship.objects.filter(
         organisation_id=membership.organisation_id, status__in=EVALUATED_STATUSES,
         episode__unit_id__in=ids).filter(Q(keyworker_id=user_id) | Q(deputy_id=user_id))
         .only("pk", "keyworker_id", "deputy_id"))
-    shown = checkins_shown_bulk(membership, own)
-    return {pk for pk, value in shown.items() if value is None}
+    return figures_shown_bulk(membership, own, checkins_shown_bulk(membership, own))
 
 
 def patterns_by_worker(membership: Membership, ids: list[int], private: set[int]
@@ -534,14 +555,16 @@ class QueueRow:
 
 
 def alert_queue(membership: Membership, ids: list[int], private: set[int], *,
-                status: str = "", code: str = "", today: dt.date | None = None
+                status: str = "", code: str = "", today: dt.date | None = None,
+                without_figures: frozenset[int] | set[int] = frozenset()
                 ) -> tuple[list[QueueRow], int]:
     """Open and acknowledged alerts of relationships in the units, open ones first and the
     oldest first within each; filtered by ``status`` and ``code`` when given. At most
     ``QUEUE_LIMIT`` rows, and how many there are in all. The rule of
     ``signals.selectors.alert_visible`` applies: alerts that reveal the client's ratings are
     left out for ``private`` relationships (the supervisor key-works them and the client
-    keeps their check-ins private). Nobody but a supervisor is given this queue."""
+    keeps their check-ins private), and worded without the client's numbers for those in
+    ``without_figures``. Nobody but a supervisor is given this queue."""
     if membership.role != Role.SUPERVISOR:
         return [], 0
     today = today or timezone.localdate()
@@ -562,7 +585,8 @@ def alert_queue(membership: Membership, ids: list[int], private: set[int], *,
     for alert in alerts[:QUEUE_LIMIT]:
         rel = alert.relationship
         rows.append(QueueRow(
-            view=describe(alert), client=rel.client.display_name,
+            view=describe(alert, "pattern" if rel.pk in without_figures else "all"),
+            client=rel.client.display_name,
             worker=rel.keyworker.get_full_name() or rel.keyworker.get_username(),
             age_days=_days_since(alert.raised_at, today) or 0))
     return rows, total
@@ -628,16 +652,17 @@ def supervisor_page(membership: Membership, *, days: int, alert_status: str = ""
                .values_list("pk", flat=True))
     if "units" in parts:
         page.units = supervisor_overview(membership, days=days, today=today, audit=False)
-    private = (_private_relationships(membership, ids)
-               if ids and parts & {"patterns", "changes", "queue"} else set())
+    own = (_own_figures(membership, ids)
+           if ids and parts & {"patterns", "changes", "queue"} else {})
+    private = {pk for pk, value in own.items() if value is None}
     if ids and "patterns" in parts:
         page.patterns = patterns_by_worker(membership, ids, private)
     if ids and "changes" in parts:
         page.changes = changed_patterns(membership, ids, private)
     if ids and "queue" in parts:
-        page.queue, page.queue_total = alert_queue(membership, ids, private,
-                                                   status=alert_status, code=alert_code,
-                                                   today=today)
+        page.queue, page.queue_total = alert_queue(
+            membership, ids, private, status=alert_status, code=alert_code, today=today,
+            without_figures={pk for pk, value in own.items() if value == "pattern"})
     shown = overview_clients(page.units)
     shown |= {row.alert.client_id for row in page.queue}
     shown |= {change.relationship.client_id for change in page.changes}

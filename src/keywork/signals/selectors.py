@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 
 from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinResponse, Rater
-from keywork.checkins.selectors import client_checkins_shown, supervises
+from keywork.checkins.selectors import (
+    client_checkins_shown,
+    client_figures_shown,
+    figures_of,
+    shared_with_keyworker,
+    supervises,
+)
 from keywork.core.errors import AccessDenied
 from keywork.domain.instruments import DIMENSIONS
 from keywork.organisations.models import Membership, Role
@@ -32,21 +38,32 @@ class AlertView:
     next_step: str
 
 
-def describe(alert: Alert) -> AlertView:
+def describe(alert: Alert, figures: str | None) -> AlertView:
+    """An alert in words for someone to whom the client's figures reach as ``figures``
+    says (``checkins.selectors.figures_shown``; a supervisor of the unit: "all"): with the
+    client's numbers only for "all"; otherwise an alert from the client's ratings keeps its
+    title and gives its reason without them."""
     facts = alert.facts or {}
     return AlertView(
         alert=alert,
         title=text.alert_title(alert.code),
-        reason=text.alert_text(alert.code, facts.get("params", {})),
+        reason=text.alert_text(alert.code, facts.get("params", {}),
+                               figures=figures == "all"),
         evidence=text.evidence_text(facts.get("evidence", "")),
         next_step=text.next_step_text(facts.get("next_step", "")),
     )
 
 
+def describe_for(membership: Membership | None, alert: Alert) -> AlertView:
+    """An alert in words as this person may read it (after ``get_alert_for_user``)."""
+    return describe(alert, client_figures_shown(membership, alert.relationship))
+
+
 def alert_shown(code: str, checkins_shown: str | None) -> bool:
     """Whether an alert of this code is shown to someone who sees ``checkins_shown`` of the
-    client's check-ins ("all", "pattern" or None): alerts that reveal the client's ratings
-    follow the ratings; other alerts are not filtered."""
+    client's check-ins ("all", "pattern" or None; the level of the client's figures gives
+    the same answer): alerts that reveal the client's ratings follow the ratings; other
+    alerts are not filtered."""
     return code not in text.FROM_CLIENT_RATINGS or checkins_shown is not None
 
 
@@ -91,24 +108,33 @@ def _refuse(user: Any, membership: Membership | None, pk: Any, client_id: int | 
     raise AccessDenied("This alert is not open to you.")
 
 
-def open_alerts_for_relationship(relationship: Relationship, shown: str | None
+def open_alerts_for_relationship(relationship: Relationship, figures: str | None
                                  ) -> list[AlertView]:
-    """The unresolved alerts of one relationship that someone who sees ``shown`` of the
-    client's check-ins may see (the rule of ``alert_visible``, worked out once)."""
+    """The unresolved alerts of one relationship that someone to whom the client's figures
+    reach as ``figures`` says may see (the rule of ``alert_visible``, worked out once),
+    worded for them."""
     qs = (Alert.objects.filter(relationship=relationship)
           .exclude(status=Alert.Status.RESOLVED).order_by("-raised_at"))
-    return [describe(a) for a in qs if alert_shown(a.code, shown)]
+    return [describe(a, figures) for a in qs if alert_shown(a.code, figures)]
 
 
 def state_of(relationship: Relationship) -> RelationshipState | None:
     return RelationshipState.objects.filter(relationship=relationship).first()
 
 
-def facts_of(state: RelationshipState | None) -> list[tuple[bool, str]]:
-    if state is None:
+def facts_of(state: RelationshipState | None, figures: str | None
+             ) -> list[tuple[bool, str]]:
+    """The facts behind a relationship's pattern, in words: with the client's numbers only
+    for ``figures`` "all"; otherwise the facts from the client's ratings in their plain
+    wording, and those that have none left out."""
+    if state is None or figures is None:
         return []
-    return [(bool(f.get("decisive")), text.fact_text(f["code"], f.get("params", {})))
-            for f in state.facts]
+    facts = []
+    for f in state.facts:
+        said = text.fact_text(f["code"], f.get("params", {}), figures=figures == "all")
+        if said is not None:
+            facts.append((bool(f.get("decisive")), said))
+    return facts
 
 
 # --- The dyad view --------------------------------------------------------------------------
@@ -142,6 +168,7 @@ class DyadRow:
 @dataclass(frozen=True)
 class Dyad:
     shown: str | None  # "all", "pattern" or None for the client's side
+    figures: str | None  # how the client's figures in facts and alerts reach this person
     series: list[Series]
     rows: list[DyadRow]
     state: RelationshipState | None
@@ -156,12 +183,16 @@ def dyad_for(*, membership: Membership, relationship: Relationship, months: int 
     shown = client_checkins_shown(membership, relationship)
     if membership.role == Role.MANAGER:
         shown = None
+    figures = figures_of(membership, relationship, shown)
     since = timezone.now() - dt.timedelta(days=31 * months)
     qs = (CheckinResponse.objects.filter(relationship=relationship, submitted_at__gte=since,
                                          rater__in=(Rater.CLIENT, Rater.KEYWORKER))
           .order_by("submitted_at", "id"))
     if shown != "all":
         qs = qs.filter(rater=Rater.KEYWORKER)
+    elif figures != "all":
+        # A keyworker to whom some check-ins were not given in full: only the others.
+        qs = shared_with_keyworker(qs)
     if not supervises(membership, relationship):
         # A worker's own check-ins are theirs and their supervisor's to read.
         qs = qs.exclude(~Q(submitted_by_id=membership.user_id), rater=Rater.KEYWORKER)
@@ -184,5 +215,5 @@ def dyad_for(*, membership: Membership, relationship: Relationship, months: int 
             client=[Point(r.day, pick(r)) for r in rows if r.rater == Rater.CLIENT],
             worker=[Point(r.day, pick(r)) for r in rows if r.rater == Rater.KEYWORKER]))
     state = state_of(relationship) if shown else None
-    return Dyad(shown=shown, series=series, rows=list(reversed(rows)), state=state,
-                facts=facts_of(state))
+    return Dyad(shown=shown, figures=figures, series=series, rows=list(reversed(rows)),
+                state=state, facts=facts_of(state, figures))

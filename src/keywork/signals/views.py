@@ -22,7 +22,7 @@ def alert_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
     except AccessDenied as exc:
         raise Http404 from exc
     return render(request, "signals/alert.html", {
-        "view": selectors.describe(alert), "alert": alert,
+        "view": selectors.describe_for(membership_of(request), alert), "alert": alert,
         "relationship": alert.relationship, "form": AlertUpdateForm(),
     })
 
@@ -54,7 +54,7 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
     except AccessDenied as exc:
         raise Http404 from exc
     return render(request, "signals/alert.html", {
-        "view": selectors.describe(alert), "alert": alert,
+        "view": selectors.describe_for(membership_of(request), alert), "alert": alert,
         "relationship": alert.relationship, "form": form,
     }, status=200)
 
@@ -68,7 +68,7 @@ def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
         chart = line_chart([(p.day, p.value) for p in s.client],
                            [(p.day, p.value) for p in s.worker])
         charts.append((s, chart))
-    alerts = selectors.open_alerts_for_relationship(rel, data.shown)
+    alerts = selectors.open_alerts_for_relationship(rel, data.figures)
     return render(request, "signals/dyad.html", {
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
         "alerts": alerts,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
+from keywork.checkins.selectors import SHOWN_ORDER, client_figures_shown
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.organisations.models import Membership, Role
@@ -21,6 +22,7 @@ from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.selectors import alert_visible, describe
+from keywork.signals.text import FROM_CLIENT_RATINGS
 from keywork.supervision.agenda import AgendaItem as Item
 from keywork.supervision.models import Action, AgendaItem, Session
 
@@ -218,17 +220,32 @@ def alert_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
               .select_related("relationship", "relationship__episode")
               .order_by("raised_at", "id"))
     items = []
+    figures: dict[tuple[int, int], str | None] = {}
+
+    def figures_for(reader: Membership, rel: Relationship) -> str | None:
+        key = (reader.user_id, rel.pk)
+        if key not in figures:
+            figures[key] = client_figures_shown(reader, rel)
+        return figures[key]
+
     for alert in alerts:
         rel = alert.relationship
         if viewer is not None and not alert_visible(viewer, alert, rel):
             continue
-        view = describe(alert)
+        for_worker = alert_visible(worker, alert, rel)
+        # Worded for every reader of the stored item: without the client's numbers when
+        # one of them may not see those (the supervisor finds them behind the link).
+        readers = [m for m in (worker if for_worker else None, viewer) if m is not None]
+        level: str | None = "all"
+        if alert.code in FROM_CLIENT_RATINGS and readers:
+            level = min((figures_for(m, rel) for m in readers), key=SHOWN_ORDER.index)
+        view = describe(alert, level)
         items.append(Item(
             source="signals", kind="alert", title=view.title, detail=view.reason,
             url=reverse("signals:alert", kwargs={"pk": alert.pk}), relationship_id=rel.pk,
             client_id=alert.client_id, ref=f"alert:{alert.pk}",
             priority=20 if alert.status == Alert.Status.OPEN else 30,
-            supervisor_only=not alert_visible(worker, alert, rel)))
+            supervisor_only=not for_worker))
     return items
 
 
