@@ -327,6 +327,17 @@ def test_supervisor_own_relationship_keeps_the_clients_choice_in_the_pattern_cou
     assert rel.pk in {c.relationship.pk for c in page.changes}
 
 
+def test_supervisor_sees_a_change_between_patterns_but_not_a_first_classification(world):
+    own, same = world.relationships["own"], world.relationships["same_unit"]
+    for rel, before in ((own, "polite_neutral"), (same, "not_enough_data")):
+        RelationshipState.objects.create(
+            organisation=world.org, relationship=rel, pattern="friendly_trustful",
+            previous_pattern=before, pattern_since=timezone.now(),
+            evaluated_at=timezone.now())
+    page = _get(world, "supervisor", "dashboards:supervisor").context["page"]
+    assert [c.relationship.pk for c in page.changes] == [own.pk]
+
+
 @pytest.fixture
 def queue(world):
     own, same = world.relationships["own"], world.relationships["same_unit"]

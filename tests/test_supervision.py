@@ -177,6 +177,20 @@ def test_relationship_whose_pattern_changed_since_the_last_session_is_on_the_age
     assert _session(world).items.count() == 0
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    (Pattern.UNKNOWN, Pattern.FRIENDLY),   # a first classification
+    (Pattern.POLITE, Pattern.UNKNOWN),     # a pattern lapsing for want of check-ins
+])
+def test_a_first_pattern_or_one_that_lapses_is_not_a_change_on_the_agenda(
+        world, sources, before, after):
+    own = world.relationships["own"]
+    _session(world)
+    RelationshipState.objects.create(
+        organisation=world.org, relationship=own, pattern=after, previous_pattern=before,
+        pattern_since=timezone.now() + dt.timedelta(seconds=1), evaluated_at=timezone.now())
+    assert _session(world).items.count() == 0
+
+
 # --- who may open what ------------------------------------------------------------------------
 
 

@@ -614,7 +614,7 @@ def changed_patterns(membership: Membership, ids: list[int], private: set[int], 
         organisation_id=membership.organisation_id,
         relationship__status__in=EVALUATED_STATUSES, relationship__episode__unit_id__in=ids,
         pattern_since__gte=now - dt.timedelta(days=days))
-        .exclude(previous_pattern="").exclude(relationship_id__in=private)
+        .pattern_changed().exclude(relationship_id__in=private)
         .select_related("relationship__client", "relationship__keyworker")
         .order_by("-pattern_since", "-id"))
     out = []

@@ -17,6 +17,16 @@ class Pattern(models.TextChoices):
     UNKNOWN = "not_enough_data", _("Not enough check-ins yet")
 
 
+class RelationshipStateQuerySet(models.QuerySet["RelationshipState"]):
+    def pattern_changed(self) -> RelationshipStateQuerySet:
+        """States whose pattern moved from one of the three patterns to another. A first
+        classification (from "not enough check-ins yet") or a pattern that lapses into it
+        is not a change of the relationship."""
+        return (self.exclude(previous_pattern="")
+                .exclude(previous_pattern=Pattern.UNKNOWN).exclude(pattern=Pattern.UNKNOWN)
+                .exclude(pattern=models.F("previous_pattern")))
+
+
 class RelationshipState(TenantModel):
     relationship = models.OneToOneField(
         "relationships.Relationship", on_delete=models.CASCADE, related_name="signal_state"
@@ -27,6 +37,8 @@ class RelationshipState(TenantModel):
     facts = models.JSONField(default=list)
     features = models.JSONField(default=dict)
     evaluated_at = models.DateTimeField()
+
+    objects = RelationshipStateQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "pattern"])]

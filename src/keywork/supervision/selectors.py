@@ -261,14 +261,12 @@ def pattern_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
         organisation_id=organisation_id,
         relationship__in=_worker_relationships(organisation_id, worker_id),
         pattern_since__gt=since)
-        .exclude(previous_pattern="")
+        .pattern_changed()
         .select_related("relationship", "relationship__episode")
         .order_by("pattern_since", "id"))
     labels = dict(Pattern.choices)
     items = []
     for state in states:
-        if state.previous_pattern == state.pattern:
-            continue
         rel = state.relationship
         items.append(Item(
             source="signals", kind="pattern_changed",
