@@ -12,8 +12,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from keywork.checkins.models import CheckinResponse
-from keywork.checkins.selectors import KEYWORKER_SHORT
-from keywork.checkins.views import KEYWORKER_MONTHLY
+from keywork.checkins.selectors import KEYWORKER_MONTHLY, KEYWORKER_SHORT
 from tests.helpers import login_as
 from tests.matrix.checkins import form_version
 

@@ -227,6 +227,29 @@ def test_a_wider_choice_later_does_not_open_words_given_with_nothing(world):
     assert SECRET in _html(world.supervisor, "checkins:response", private.pk)
 
 
+def test_the_keyworker_is_told_how_many_checkins_the_client_kept_more_private(world):
+    _policy(world, "scores")
+    own = world.relationships["own"]
+    _give(world, {**ANSWERS, "helped": SECRET}, "nothing")
+    _give(world, {**ANSWERS, "helped": SECRET}, "pattern")
+    _give(world, {**ANSWERS, "helped": OPEN}, "scores")
+    page = _page(world.keyworker, "checkins:relationship", own.pk)
+    assert page.context["page"].withheld == 2
+    assert "The client gave 2 check-ins with a more private choice" in page.content.decode()
+    sup = _page(world.supervisor, "checkins:relationship", own.pk)
+    assert sup.context["page"].withheld == 0
+
+
+def test_a_keyworker_whose_client_kept_every_checkin_private_is_not_told_there_are_none(world):
+    _policy(world, "scores")
+    own = world.relationships["own"]
+    _give(world, {**ANSWERS, "helped": SECRET}, "nothing")
+    _share(own, "scores")
+    html = _html(world.keyworker, "checkins:relationship", own.pk)
+    assert "No check-ins from the client yet." not in html
+    assert "The client gave 1 check-in with a more private choice" in html
+
+
 def test_a_checkin_given_with_the_pattern_only_shows_the_pattern_even_after_scores(world):
     _policy(world, "scores")
     earlier = _give(world, {**ANSWERS, "helped": SECRET}, "pattern")

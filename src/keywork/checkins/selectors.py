@@ -56,6 +56,7 @@ from keywork.relationships.models import Relationship
 
 CLIENT_SHORT = "checkin-client-short"
 KEYWORKER_SHORT = "checkin-keyworker-short"
+KEYWORKER_MONTHLY = "checkin-keyworker-monthly"
 
 DIMENSION_LABELS = {
     "match": gettext_lazy("Match"),
@@ -92,14 +93,25 @@ def current_version(code: str) -> InstrumentVersion | None:
             .filter(instrument__code=code).order_by("-version").first())
 
 
-def client_forms() -> list[InstrumentVersion]:
-    """The current version of every form the client answers, the short weekly one first."""
+def _current_forms(rater: str, default: str) -> list[InstrumentVersion]:
+    """The current version of every form of one rater, the default one first (locally
+    loaded forms, such as a licensed published one, are offered beside the shipped ones)."""
     latest: dict[str, InstrumentVersion] = {}
     for version in (InstrumentVersion.objects.select_related("instrument")
-                    .filter(instrument__rater=Rater.CLIENT).order_by("-version")):
+                    .filter(instrument__rater=rater).order_by("-version")):
         latest.setdefault(version.instrument.code, version)
-    return sorted(latest.values(), key=lambda v: (v.instrument.code != CLIENT_SHORT,
+    return sorted(latest.values(), key=lambda v: (v.instrument.code != default,
                                                   v.instrument.code))
+
+
+def client_forms() -> list[InstrumentVersion]:
+    """Every form the client answers, the short weekly one first."""
+    return _current_forms(Rater.CLIENT, CLIENT_SHORT)
+
+
+def keyworker_forms() -> list[InstrumentVersion]:
+    """Every form the keyworker gives of their own view, the short one first."""
+    return _current_forms(Rater.KEYWORKER, KEYWORKER_SHORT)
 
 
 def form_language(instrument: Instrument, language: str) -> str:
@@ -478,6 +490,9 @@ class RelationshipCheckins:
     visibility: str  # what the keyworker sees, in words
     supervises: bool
     unread_comments: int | None  # None: this person does not read the private comments
+    # Client check-ins the viewer may not open because the client gave them with a more
+    # private choice than the one in force now.
+    withheld: int = 0
 
 
 def checkins_for_page(*, membership: Membership, relationship: Relationship,
@@ -487,10 +502,13 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     base = CheckinResponse.objects.filter(relationship=relationship).select_related(
         "submitted_by", "instrument_version__instrument")
     client: list[CheckinResponse] = []
+    withheld = 0
     if shown == "all":
         given = base.filter(rater=Rater.CLIENT)
         if _is_worker(membership.user_id, relationship):
+            withheld = given.count()
             given = shared_with_keyworker(given)
+            withheld -= given.count()
         client = list(given[:limit])
     is_supervisor = supervises(membership, relationship)
     workers = base.exclude(rater=Rater.CLIENT)
@@ -504,7 +522,7 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
         pattern=relationship_pattern(relationship) if shown else "",
         trend=client_trend(relationship) if shown else None,
         visibility=str(keyworker_visibility(relationship).label), supervises=is_supervisor,
-        unread_comments=unread,
+        unread_comments=unread, withheld=withheld,
     )
 
 

@@ -25,17 +25,16 @@ from keywork.checkins.forms import CheckinForm, FormChoiceForm, LinkForm
 from keywork.checkins.models import CheckinLink, CheckinResponse, InstrumentVersion, Rater
 from keywork.checkins.selectors import (
     CLIENT_SHORT,
-    KEYWORKER_SHORT,
     CheckinAccess,
     answer_rows,
     checkins_for_page,
     client_forms,
     client_trend,
-    current_version,
     dimension_bars,
     domain_instrument,
     form_language,
     get_checkin_for_user,
+    keyworker_forms,
     may_read_private_comments,
     private_comments,
     relationship_pattern,
@@ -46,11 +45,6 @@ from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import may_write_relationship
 from keywork.relationships.views import relationship_for_request
-
-KEYWORKER_MONTHLY = "checkin-keyworker-monthly"
-# The keyworker's own forms, the default first: the short one for most weeks, the longer
-# monthly one that mirrors the client's monthly form.
-KEYWORKER_FORMS = (KEYWORKER_SHORT, KEYWORKER_MONTHLY)
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:
@@ -82,7 +76,7 @@ def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     own_forms: list[tuple[str, str]] = []
     if can_write and rel.is_open and request.user.pk == rel.keyworker_id:
         language = get_language() or "en"
-        own_forms = [(v.instrument.code, v.title(language)) for v in _keyworker_forms()]
+        own_forms = [(v.instrument.code, v.title(language)) for v in keyworker_forms()]
     return render(request, "checkins/relationship.html", {
         "rel": rel, "client": rel.client, "page": page, "relationship": rel,
         "can_write": can_write, "own_forms": own_forms})
@@ -145,12 +139,6 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
                   {"rel": rel, "client": rel.client, "form": form})
 
 
-def _keyworker_forms() -> list[InstrumentVersion]:
-    """The current version of each of the keyworker's own forms that is loaded, the
-    default (short) one first."""
-    return [v for v in map(current_version, KEYWORKER_FORMS) if v is not None]
-
-
 def _form_choice(request: KeyworkRequest, offered: list[InstrumentVersion], language: str
                  ) -> FormChoiceForm:
     """Which form the keyworker sees: a POST names the form that was shown (required); a
@@ -174,7 +162,7 @@ def keyworker_form(request: KeyworkRequest, pk: int) -> HttpResponse:
     short form unless they choose the monthly one (``?instrument=``); the POST carries
     the form that was shown."""
     rel = relationship_for_request(request, pk, write=True)
-    offered = _keyworker_forms()
+    offered = keyworker_forms()
     if not offered:
         raise Http404
     language = get_language() or "en"
