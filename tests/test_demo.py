@@ -499,3 +499,35 @@ def test_a_reference_already_in_use_is_drawn_again(world):
     assert len(references) == len(set(references))
     assert Client.objects.filter(organisation=org(), pseudonym__in=planned[1:]).count() == (
         CLIENTS - 1)
+
+
+# --- Sharing choices and the clients' own words -----------------------------------------------
+
+
+def test_clients_share_with_their_keyworker_as_they_chose_on_each_checkin(demo):
+    from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
+
+    assert CheckinPolicy.objects.get(organisation=org()).keyworker_visibility == "scores"
+    chosen = dict(SharingChoice.objects.values_list("relationship_id", "visibility"))
+    assert set(chosen.values()) == {"pattern", "nothing"}
+    client_rows = CheckinResponse.objects.filter(rater="client")
+    assert not client_rows.filter(visibility__isnull=True).exists()
+    for rel, visibility in client_rows.values_list("relationship_id", "visibility"):
+        assert visibility == chosen.get(rel, "scores")
+    assert not CheckinResponse.objects.filter(rater="keyworker",
+                                              visibility__isnull=False).exists()
+
+
+def test_a_client_writes_their_own_words_in_their_own_language(demo):
+    from keywork.checkins.models import CheckinResponse
+    from keywork.demo.checkins import HELPED, HELPED_SV
+
+    swedish = {w for words in HELPED_SV.values() for w in words if w}
+    english = {w for words in HELPED.values() for w in words if w}
+    said = Counter()
+    for language, helped in (CheckinResponse.objects.exclude(helped="")
+                             .values_list("client__preferred_language", "helped")):
+        said[(language == "Swedish", helped in swedish, helped in english)] += 1
+    assert said[(True, True, False)] > 0
+    assert said[(False, False, True)] > 0
+    assert set(said) == {(True, True, False), (False, False, True)}

@@ -49,6 +49,59 @@ BETTER = {
 }
 
 
+# The same words in Swedish, one for one, for clients who write Swedish (most of the
+# demo service's clients): a client's own words are in their own language.
+HELPED_SV = {
+    FRIENDLY: ["Du lyssnade utan att stressa mig.", "Att du följde med till bostadskontoret.",
+               "Att du kom ihåg min dotters födelsedag.", "Ärligt prat, inga pekpinnar.",
+               "Du ringde när du sa att du skulle."],
+    POLITE: ["Tiderna hölls.", "Hjälp med blanketterna.", "Det var okej.",
+             "Jag fick den information jag behövde."],
+    AMBIVALENT: ["Inte mycket den här gången.", "Gruppen var bättre än våra samtal.",
+                 "När du till slut ringde tillbaka.", ""],
+}
+BETTER_SV = {
+    FRIENDLY: ["", "", "Mer tid på fredagar.", "Inget just nu."],
+    POLITE: ["Prata om mer än reglerna.", "", "Fråga vad jag tycker.",
+             "Mindre pappersarbete på våra möten."],
+    AMBIVALENT: ["Du lyssnar inte på mig.", "Sluta bestämma saker utan mig.",
+                 "Jag vet aldrig när du är här.", "Berätta vad du skriver om mig.",
+                 "Var rak med mig."],
+}
+
+# The demo service lets keyworkers see their clients' answers (the policy's most open
+# setting), and some clients choose less for their own relationship: most keep the
+# service's setting, a quarter share only the pattern and the trend, one in ten nothing.
+DEMO_POLICY = "scores"
+SHARING = (("", 0.65), ("pattern", 0.25), ("nothing", 0.10))
+
+
+def sharing_choices(seed: int, relationships: int) -> np.ndarray:
+    """Per relationship, the client's own sharing choice ("" for none: the policy's)."""
+    rng = rng_for(seed, "sharing")
+    values = np.array([v for v, _ in SHARING], dtype=object)
+    return rng.choice(values, size=relationships, p=[p for _, p in SHARING])
+
+
+def sharing_frame(*, seed: int, dyads: Dyads, organisation_local_id: int = 1) -> Frame:
+    """The clients' choices of what their keyworker sees, one row per relationship that
+    has one."""
+    from keywork.checkins.models import SharingChoice
+    from keywork.organisations.models import Organisation
+    from keywork.relationships.models import Relationship
+
+    choice = sharing_choices(seed, dyads.client.size)
+    rel = np.flatnonzero(choice != "")
+    df = pl.DataFrame([
+        col_int("id", np.arange(1, rel.size + 1)),
+        col_int("organisation_id", np.full(rel.size, organisation_local_id)),
+        col_int("relationship_id", rel + 1),
+        col_str("visibility", list(choice[rel])),
+    ])
+    return Frame(SharingChoice, df, {"organisation_id": Organisation,
+                                     "relationship_id": Relationship})
+
+
 @dataclass(frozen=True)
 class Forms:
     """The instrument versions the demo answers, with their rating-item codes by dimension."""
@@ -108,8 +161,12 @@ def _answers(rng: np.random.Generator, level: np.ndarray, spread: float) -> np.n
 
 
 def checkin_frame(*, seed: int, clock: Clock, dyads: Dyads, forms: Forms,
+                  client_swedish: np.ndarray | None = None,
                   organisation_local_id: int = 1) -> Frame:
-    """Both sides' check-ins of every relationship, as one frame of ``CheckinResponse``."""
+    """Both sides' check-ins of every relationship, as one frame of ``CheckinResponse``.
+    ``client_swedish``: per local client id (index 0 unused), whether the client writes
+    Swedish; their own words are then in Swedish. Each client check-in keeps the
+    client's sharing choice (``sharing_choices``) as given with it."""
     from keywork.accounts.models import User
     from keywork.checkins.models import CheckinResponse
     from keywork.clients.models import Client
@@ -160,8 +217,12 @@ def checkin_frame(*, seed: int, clock: Clock, dyads: Dyads, forms: Forms,
             better.append("")
             continue
         p = int(pattern[j])
-        helped.append(HELPED[p][int(pick[j] * 1000) % len(HELPED[p])])
-        better.append(BETTER[p][int(pick[j] * 7919) % len(BETTER[p])])
+        swedish = client_swedish is not None and bool(client_swedish[dyads.client[rows_rel[j]]])
+        said, wish = (HELPED_SV, BETTER_SV) if swedish else (HELPED, BETTER)
+        helped.append(said[p][int(pick[j] * 1000) % len(said[p])])
+        better.append(wish[p][int(pick[j] * 7919) % len(wish[p])])
+    choice = sharing_choices(seed, dyads.client.size)
+    given_with = [str(choice[r]) or DEMO_POLICY for r in c_rel]
 
     n = day.size
     keys = [bytes(b).hex() for b in rng.integers(0, 256, (n, 16), dtype=np.uint8)]
@@ -188,6 +249,7 @@ def checkin_frame(*, seed: int, clock: Clock, dyads: Dyads, forms: Forms,
         col_str("helped", helped),
         col_str("could_be_better", better),
         col_str("idempotency_key", keys),
+        pl.Series("visibility", given_with + [None] * w_rel.size, dtype=pl.String),
     ])
     _ = DAY
     return Frame(CheckinResponse, df, {"organisation_id": Organisation,

@@ -128,6 +128,16 @@ class ServicePlan:
         """One row per relationship: who, when, where, and the planted pattern."""
         return self._contacts.dyads
 
+    @property
+    def client_swedish(self) -> np.ndarray:
+        """Per local client id (index 0 unused): the client's preferred language is
+        Swedish, so they write their own words in Swedish."""
+        clients = next(f for f in self.frames if f.model is Client)
+        ids = clients.df["id"].to_numpy()
+        swedish = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=bool)
+        swedish[ids] = clients.df["preferred_language"].to_numpy() == "Swedish"
+        return swedish
+
     def contacts(self) -> Iterator[tuple[Frame, Frame]]:
         """(contacts, addenda) per batch of relationships, ids continuing across batches."""
         return self._contacts.batches()

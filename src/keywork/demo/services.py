@@ -25,13 +25,13 @@ from tqdm import tqdm
 from keywork.accounts.models import User
 from keywork.audit.context import audit_source
 from keywork.audit.services import audit_record
-from keywork.checkins.models import CheckinResponse, InstrumentVersion
+from keywork.checkins.models import CheckinPolicy, CheckinResponse, InstrumentVersion, SharingChoice
 from keywork.clients.models import Client
 from keywork.contacts.models import Addendum, Contact
 from keywork.core.errors import ApplicationError
 from keywork.demo import patterns
 from keywork.demo import vocabulary as vocab
-from keywork.demo.checkins import Forms, checkin_frame
+from keywork.demo.checkins import DEMO_POLICY, Forms, checkin_frame, sharing_frame
 from keywork.demo.generate import CONTACT_BATCH, ServicePlan, plan_service
 from keywork.demo.loader import Loader, remove_organisation
 from keywork.organisations.models import Membership, Organisation
@@ -107,6 +107,7 @@ def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: b
         plan = _plan(clients=clients, seed=seed, as_of=as_of, progress=progress)
         loader = _load(plan, progress=progress, bulk=clients >= bulk_from)
         org_id = loader.real_id(Organisation, 1)
+        CheckinPolicy.objects.create(organisation_id=org_id, keyworker_visibility=DEMO_POLICY)
         _seed_extras(organisation_id=org_id, seed=seed, as_of=as_of, say=say)
         audit_record(actor=None, action="system", organisation_id=org_id,
                      detail=f"demo service loaded: {clients} clients, seed {seed}")
@@ -176,7 +177,8 @@ def demo_forms() -> Forms:
 def _load(plan: ServicePlan, *, progress: bool | None, bulk: bool) -> Loader:
     big = [f.model for f in plan.frames if f.df.height >= 1000] + [Contact, Addendum,
                                                                    CheckinResponse]
-    loader = Loader([f.model for f in plan.frames] + [Contact, Addendum, CheckinResponse],
+    loader = Loader([f.model for f in plan.frames] + [Contact, Addendum, CheckinResponse,
+                                                       SharingChoice],
                     bulk=big if bulk else ())
     loader.start()
     password = make_password(vocab.PASSWORD)  # one hash for every demo account
@@ -194,8 +196,9 @@ def _load(plan: ServicePlan, *, progress: bool | None, bulk: bool) -> Loader:
             bar.update(min(CONTACT_BATCH, relationships - bar.n))
     with _bar("check-ins", 1, progress, unit="steps") as bar:
         checkins = checkin_frame(seed=plan.seed, clock=plan.clock, dyads=plan.dyads,
-                                 forms=demo_forms())
+                                 forms=demo_forms(), client_swedish=plan.client_swedish)
         loader.write(checkins)
+        loader.write(sharing_frame(seed=plan.seed, dyads=plan.dyads))
         bar.set_postfix_str(f"{checkins.df.height:,} check-ins")
         bar.update(1)
     with _bar("indexes", loader.rebuilds, progress, unit="indexes") as bar:
