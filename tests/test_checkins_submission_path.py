@@ -156,27 +156,6 @@ def test_the_evaluation_uses_the_thresholds_that_came_with_the_link(world):
     assert state.pattern
 
 
-@pytest.fixture
-def forget_form_afterwards():
-    yield
-    # The test's rows are rolled back without a signal: nothing of them stays cached.
-    signal_services.forget_client_form()
-
-
-def test_a_new_client_form_version_is_seen_at_once(world, forget_form_afterwards):
-    from keywork.checkins.models import InstrumentVersion
-    from keywork.checkins.selectors import CLIENT_SHORT, current_version
-
-    version = current_version(CLIENT_SHORT)
-    assert version is not None
-    assert signal_services._current_client_form().pk == version.pk
-    newer = InstrumentVersion.objects.create(
-        instrument=version.instrument, version=version.version + 1,
-        definition={**version.definition, "version": version.version + 1},
-        digest="0" * 64)
-    assert signal_services._current_client_form().pk == newer.pk
-
-
 def test_a_refused_submission_leaves_the_link_open_for_the_page_that_shows_the_error(world):
     from keywork.checkins.selectors import link_is_open
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import uuid
 
+import numpy as np
 import pytest
 import yaml
 from django.core.management import call_command
@@ -15,7 +18,13 @@ from keywork.contacts.models import Contact
 from keywork.core.errors import ApplicationError
 from keywork.domain.instruments import INSTRUMENTS_DIR
 from keywork.signals.models import Alert, RelationshipState
-from keywork.signals.services import alert_acknowledge, alert_resolve, relationship_evaluate
+from keywork.signals.services import (
+    KEEP_FEATURES,
+    alert_acknowledge,
+    alert_resolve,
+    relationship_evaluate,
+    signals_evaluate_all,
+)
 
 
 def _version(code: str) -> InstrumentVersion:
@@ -26,11 +35,12 @@ def _version(code: str) -> InstrumentVersion:
     return version
 
 
-def _checkin(rel, rater: str, overall: float, days_ago: int, *, estimate=None) -> None:
+def _checkin(rel, rater: str, overall: float, days_ago: int, *, estimate=None,
+             version: InstrumentVersion | None = None) -> None:
     code = "checkin-client-short" if rater == "client" else "checkin-keyworker-short"
     CheckinResponse.objects.create(
         organisation=rel.organisation, relationship=rel, client=rel.client,
-        instrument_version=_version(code), rater=rater, mode="staff",
+        instrument_version=version or _version(code), rater=rater, mode="staff",
         submitted_at=timezone.now() - dt.timedelta(days=days_ago),
         score_match=overall, score_presence=overall, score_personal_professional=overall,
         score_cooperation=overall, score_flexible_support=overall, overall=overall,
@@ -142,14 +152,13 @@ def test_the_one_round_trip_read_gives_the_same_columns_as_the_bulk_read(world, 
     """A check-in reads its relationship in one UNION; the bulk job reads the same columns
     query by query. Both give the same batch, and a closed relationship's rows are left out
     of both."""
-    import numpy as np
-
     from keywork.signals import reader
 
     own, ended = world.relationships["own"], world.relationships["ended"]
     for days, score in ((30, 70), (10, 55)):
         _checkin(own, "client", score, days)
         _checkin(own, "keyworker", score + 5, days, estimate=score + 10)
+    _checkin(own, "client", 60, 3, version=_version("checkin-client-monthly"))
     _checkin(ended, "client", 40, 5)
     _contacts(own, 7, kind="session")
     _contacts(ended, 3)
@@ -169,10 +178,14 @@ def test_the_one_round_trip_read_gives_the_same_columns_as_the_bulk_read(world, 
     assert list(small.organisation_id) == list(bulk.organisation_id) == [world.org.pk]
     assert np.array_equal(small.batch.start_day, bulk.batch.start_day)
     assert np.array_equal(small.batch.coerced, bulk.batch.coerced)
-    ci = ["rel", "day", "rater", "overall", "dims", "estimate", "at_max"]
+    ci = ["rel", "day", "rater", "overall", "dims", "estimate", "at_max", "reliable_change"]
     co = ["rel", "day", "initiator", "attended", "kind"]
-    assert rows(small.batch, "ci_", ci).shape == (4, 11)
+    assert rows(small.batch, "ci_", ci).shape == (5, 12)
     assert np.array_equal(rows(small.batch, "ci_", ci), rows(bulk.batch, "ci_", ci))
+    # Each client check-in carries its own form's reliable change; the worker's none.
+    amounts = {(int(r), round(float(a), 1)) for r, a in zip(
+        small.batch.ci_rater, np.nan_to_num(small.batch.ci_reliable_change), strict=True)}
+    assert amounts == {(0, 22.3), (0, 14.4), (1, 0.0)}
     assert rows(small.batch, "co_", co).shape == (Contact.objects.filter(relationship=own)
                                                   .count(), 5)
     assert np.array_equal(rows(small.batch, "co_", co), rows(bulk.batch, "co_", co))
@@ -191,3 +204,192 @@ def test_an_unchanged_pattern_keeps_its_since_and_previous_pattern(world):
     state = RelationshipState.objects.get(relationship=rel)
     assert state.previous_pattern == "polite_neutral"
     assert (timezone.now() - state.pattern_since).days == 9
+
+
+# --- Each client check-in's own form ------------------------------------------------------
+
+
+def _local_form(reliability: float, norm_sd: float, *, version: int = 1) -> InstrumentVersion:
+    """A client form of the service's own, with its own reliability (as loaded from a
+    file); its wording does not matter here."""
+    data = yaml.safe_load((INSTRUMENTS_DIR / "checkin-client-short.yaml").read_text())
+    data.update(code="local-form", version=version)
+    data["scoring"]["reliability"].update(value=reliability, norm_sd=norm_sd)
+    inst, _ = Instrument.objects.get_or_create(code="local-form", defaults={"rater": "client"},
+                                               is_shipped=False)
+    return InstrumentVersion.objects.create(instrument=inst, version=version, definition=data,
+                                            digest=f"{version:064d}")
+
+
+def _client_drop(rel) -> Alert | None:
+    relationship_evaluate(relationship_ids=[rel.pk])
+    return Alert.objects.filter(relationship=rel, code="client_drop").first()
+
+
+def _two_sided(rel, previous: tuple[float, InstrumentVersion],
+               latest: tuple[float, InstrumentVersion]) -> None:
+    _checkin(rel, "client", previous[0], 10, version=previous[1])
+    _checkin(rel, "client", latest[0], 2, version=latest[1])
+    for days in (10, 2):
+        _checkin(rel, "keyworker", 75, days)
+
+
+def test_a_drop_between_monthly_check_ins_uses_the_monthly_forms_amount(world):
+    monthly = _version("checkin-client-monthly")
+    own, other = world.relationships["own"], world.relationships["same_unit"]
+    _two_sided(own, (80, monthly), (64, monthly))
+    _two_sided(other, (80, _version("checkin-client-short")), (64, _version(
+        "checkin-client-short")))
+    alert = _client_drop(own)
+    assert alert is not None
+    assert alert.facts["params"]["reliable_change"] == 14.4
+    assert alert.facts["params"]["drop"] == 16.0
+    assert _client_drop(other) is None  # the short form's 22.3
+
+
+def test_a_pair_from_two_forms_is_held_to_the_larger_amount(world):
+    noisy = _local_form(0.70, 20)  # reliable change 30.4
+    short = _version("checkin-client-short")  # 22.3
+    own, other = world.relationships["own"], world.relationships["same_unit"]
+    _two_sided(own, (80, noisy), (55, short))  # 25: beyond the short form's amount only
+    _two_sided(other, (80, short), (48, noisy))  # 32
+    assert _client_drop(own) is None
+    alert = _client_drop(other)
+    assert alert is not None
+    assert alert.facts["params"]["reliable_change"] == 30.4
+
+
+@pytest.fixture
+def forget_form_amounts_afterwards():
+    from keywork.signals import reader
+
+    yield
+    reader.forget_form_amounts()  # rolled-back versions leave nothing behind
+
+
+def test_a_form_version_loaded_elsewhere_brings_its_own_reliability_at_once(
+        world, forget_form_amounts_afterwards):
+    rel = world.relationships["own"]
+    first = _local_form(0.80, 18)  # reliable change 22.3
+    _two_sided(rel, (80, first), (68, first))
+    assert _client_drop(rel) is None  # the amounts known so far are kept
+    # Another process loads a more precise version (no signal reaches this one).
+    data = {**first.definition, "version": 2,
+            "scoring": {**first.definition["scoring"],
+                        "reliability": {"kind": "alpha", "value": 0.95, "norm_sd": 15}}}
+    (precise,) = InstrumentVersion.objects.bulk_create([InstrumentVersion(
+        instrument=first.instrument, version=2, definition=data, digest="2" * 64)])
+    _checkin(rel, "client", 70, 1, version=precise)
+    _checkin(rel, "client", 58, 0, version=precise)
+    alert = _client_drop(rel)  # 70 → 58 in a version with reliable change 9.3
+    assert alert is not None
+    assert alert.facts["params"]["reliable_change"] == 9.3
+
+
+# --- Presence --------------------------------------------------------------------------------
+
+
+def test_missed_appointments_are_not_contact_for_the_no_contact_alert(world):
+    rel = world.relationships["own"]  # coerced: no contact for 7 days raises the alert
+    Contact.objects.filter(pk=world.own_contact.pk).update(
+        occurred_at=timezone.now() - dt.timedelta(days=20))
+    now = timezone.now()
+    Contact.objects.bulk_create([
+        Contact(organisation=rel.organisation, relationship=rel, client=rel.client,
+                worker=rel.keyworker, created_by=rel.keyworker, kind="session",
+                initiated_by="worker", attended=False,
+                occurred_at=now - dt.timedelta(days=1 + 2 * i)) for i in range(6)])
+    relationship_evaluate(relationship_ids=[rel.pk])
+    state = RelationshipState.objects.get(relationship=rel)
+    assert state.features["days_since_contact"] == 20
+    assert state.features["dna_rate"] == round(6 / 7, 2)
+    alert = Alert.objects.get(relationship=rel, code="no_contact")
+    assert alert.facts["params"]["days_since"] == 20
+
+
+# --- What is stored -------------------------------------------------------------------------
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True)  # 3 and 3.0 stay apart
+
+
+@pytest.mark.parametrize("values_below", [50, 0], ids=["as values", "as one document"])
+def test_the_stored_facts_features_and_alerts_are_the_engines_own(world, monkeypatch,
+                                                                   values_below):
+    """The writer builds JSON column by column; what it stores is exactly what ``explain``
+    and ``alerts_for`` give for the relationship, types included, whichever way the rows
+    travel."""
+    from keywork.domain import signals as engine
+    from keywork.signals import services
+    from keywork.signals.reader import load_batch
+    from keywork.signals.services import as_of_day, config_for
+
+    monkeypatch.setattr(services, "VALUES_BELOW", values_below)
+    rel = world.relationships["own"]
+    for days, (client, worker) in zip((40, 26, 12, 5), ((85, 70), (60, 72), (30, 75),
+                                                         (31, 74)), strict=True):
+        _checkin(rel, "client", client, days)
+        _checkin(rel, "keyworker", worker, days, estimate=client + 20)
+    _contacts(rel, 9)
+    relationship_evaluate(relationship_ids=[rel.pk])
+
+    cfg = config_for(rel.organisation_id)
+    batch = load_batch(as_of_day=as_of_day(), relationship_ids=[rel.pk]).batch
+    result = engine.evaluate(batch, cfg)
+    state = RelationshipState.objects.get(relationship=rel)
+    facts = [{"code": f.code, "params": dict(f.params), "decisive": f.decisive}
+             for f in engine.explain(result, 0, cfg)]
+    assert _canonical(state.facts) == _canonical(facts)
+    columns = result.columns()
+    features = {name: None if np.isnan(float(columns[name][0]))
+                else round(float(columns[name][0]), 2) for name in KEEP_FEATURES}
+    assert _canonical(state.features) == _canonical(features)
+    stored = {a.code: a.facts for a in Alert.objects.filter(relationship=rel)}
+    expected = {f.code: {"params": dict(f.params), "evidence": f.evidence,
+                         "next_step": f.next_step} for f in engine.alerts_for(result, 0, cfg)}
+    assert {"client_low", "gap_widening"} <= set(expected)
+    assert _canonical(stored) == _canonical(expected)
+
+
+def test_a_bulk_run_reports_progress_per_chunk_of_relationships(world, monkeypatch):
+    from keywork.signals import services
+
+    monkeypatch.setattr(services, "STORE_CHUNK", 2)
+    ticks: list[int] = []
+    summary = signals_evaluate_all(organisation_id=world.org.pk, progress=ticks.append)
+    assert summary.relationships == 3
+    assert ticks == [2, 1]
+    assert RelationshipState.objects.filter(organisation=world.org).count() == 3
+
+
+def test_a_pattern_change_is_kept_the_same_way_in_a_bulk_write(world, monkeypatch):
+    from keywork.signals import services
+
+    monkeypatch.setattr(services, "VALUES_BELOW", 0)
+    rel = world.relationships["own"]
+    for days in (40, 26):
+        _checkin(rel, "client", 85, days)
+        _checkin(rel, "keyworker", 83, days)
+    _contacts(rel, 20)
+    relationship_evaluate(relationship_ids=[rel.pk])
+    first = RelationshipState.objects.get(relationship=rel)
+    _checkin(rel, "client", 20, 2)
+    relationship_evaluate(relationship_ids=[rel.pk])
+    changed = RelationshipState.objects.get(relationship=rel)
+    assert (changed.previous_pattern, changed.pattern) == (first.pattern,
+                                                           "ambivalent_conflicted")
+    assert changed.pattern_since > first.pattern_since
+    relationship_evaluate(relationship_ids=[rel.pk])
+    again = RelationshipState.objects.get(relationship=rel)
+    assert (again.previous_pattern, again.pattern_since) == (first.pattern,
+                                                             changed.pattern_since)
+    assert again.evaluated_at > changed.evaluated_at
+
+
+def test_the_command_counts_relationships_not_organisations(world):
+    err = io.StringIO()
+    call_command("evaluate_signals", stdout=io.StringIO(), stderr=err)
+    shown = err.getvalue()
+    assert "4/4" in shown
+    assert "relationship" in shown

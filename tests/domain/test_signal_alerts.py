@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from keywork.domain.instruments import shipped_instruments
 from keywork.domain.signals import (
     ALERT_RULES,
+    DEFAULT_CLIENT_RELIABLE_CHANGE,
     Alert,
     CheckinRow,
+    ContactRow,
     SignalConfig,
     alerts_for,
 )
@@ -34,16 +37,61 @@ def test_client_drop_fires_beyond_the_reliable_change(previous, latest, fires):
     assert fired(one(client=[previous, latest], worker=STEADY), Alert.CLIENT_DROP) is fires
 
 
-def test_client_drop_amount_comes_from_reliability_or_an_override():
-    assert SignalConfig().client_reliable_change == pytest.approx(22.31, abs=0.01)
-    looser = SignalConfig(client_reliability=0.5, client_norm_sd=18)
-    assert looser.client_reliable_change == pytest.approx(35.28, abs=0.01)
+def test_client_drop_amount_defaults_to_the_short_form_or_an_override():
+    assert round(DEFAULT_CLIENT_RELIABLE_CHANGE, 2) == 22.31
     strict = SignalConfig(client_drop_points=10)
     assert fired(one(client=[80, 68], worker=STEADY, config=strict), Alert.CLIENT_DROP)
     finding = alerts_for(one(client=[80, 56], worker=STEADY), 0)[0]
     assert finding.code == "client_drop"
     assert finding.params == {"previous": 80.0, "latest": 56.0, "drop": 24.0,
                               "reliable_change": 22.3}
+
+
+SHORT = shipped_instruments()["checkin-client-short"].scoring.reliability.reliable_change
+MONTHLY = shipped_instruments()["checkin-client-monthly"].scoring.reliability.reliable_change
+
+
+def _drop(previous: tuple[float, float], latest: tuple[float, float],
+          config: SignalConfig | None = None):
+    """Two client check-ins, each (overall, its form's reliable change), a week apart."""
+    rows = [CheckinRow(REL, AS_OF - 8, "client", previous[0], reliable_change=previous[1]),
+            CheckinRow(REL, AS_OF - 1, "client", latest[0], reliable_change=latest[1])]
+    return one(rows=rows, worker=STEADY, config=config)
+
+
+def test_the_shipped_forms_have_their_own_reliable_change():
+    assert round(SHORT, 2) == 22.31
+    assert round(MONTHLY, 2) == 14.40
+
+
+@pytest.mark.parametrize(("previous", "latest", "fires", "amount"), [
+    # Two monthly check-ins: the monthly form's own 14.4 points.
+    ((80, MONTHLY), (64, MONTHLY), True, 14.4),
+    ((80, MONTHLY), (66, MONTHLY), False, 14.4),
+    # Two short ones: 22.3.
+    ((80, SHORT), (64, SHORT), False, 22.3),
+    ((80, SHORT), (57, SHORT), True, 22.3),
+    # A mixed pair, either way round: the larger amount.
+    ((80, SHORT), (64, MONTHLY), False, 22.3),
+    ((80, MONTHLY), (64, SHORT), False, 22.3),
+    ((80, MONTHLY), (57, SHORT), True, 22.3),
+    # A check-in without its form's amount: the other's.
+    ((80, None), (64, MONTHLY), True, 14.4),
+])
+def test_client_drop_uses_the_reliable_change_of_the_check_ins_forms(previous, latest, fires,
+                                                                    amount):
+    result = _drop(previous, latest)
+    assert fired(result, Alert.CLIENT_DROP) is fires
+    assert float(result.client_reliable_change[0]) == pytest.approx(amount, abs=0.05)
+    if fires:
+        params = alerts_for(result, 0)[0].params
+        assert params["reliable_change"] == amount
+
+
+def test_a_fixed_drop_amount_replaces_the_forms_amounts():
+    config = SignalConfig(client_drop_points=30)
+    assert not fired(_drop((80, MONTHLY), (57, MONTHLY), config), Alert.CLIENT_DROP)
+    assert fired(_drop((80, MONTHLY), (49, MONTHLY), config), Alert.CLIENT_DROP)
 
 
 @pytest.mark.parametrize(("client", "worker", "fires"), [
@@ -120,6 +168,66 @@ def test_no_contact_fires_sooner_for_coerced_clients(last_days_ago, coerced, fir
     result = one(client=STEADY, worker=STEADY, coerced=coerced,
                  contact_rows=contacts("wc" * 5, last_days_ago=last_days_ago))
     assert fired(result, Alert.NO_CONTACT) is fires
+
+
+def _missed_since(attended_days_ago: int | None, missed: int, last_days_ago: int
+                  ) -> list[ContactRow]:
+    """`missed` appointments the client did not attend, every other day up to
+    `last_days_ago`, after one attended session `attended_days_ago` days ago."""
+    rows = [ContactRow(REL, AS_OF - last_days_ago - 2 * i, "worker", attended=False,
+                       kind="session") for i in range(missed)]
+    if attended_days_ago is not None:
+        rows.append(ContactRow(REL, AS_OF - attended_days_ago, "worker", kind="session"))
+    return rows
+
+
+def test_missed_appointments_are_not_contact():
+    result = one(client=STEADY, worker=STEADY,
+                 contact_rows=_missed_since(50, missed=20, last_days_ago=3))
+    assert int(result.days_since_contact[0]) == 50
+    assert fired(result, Alert.NO_CONTACT)
+    params = next(f for f in alerts_for(result, 0) if f.code == "no_contact").params
+    assert params["days_since"] == 50
+    assert params["never"] is False
+    # The contact record still counts them: the missed share, and the contacts recorded.
+    assert float(result.dna_rate[0]) == pytest.approx(20 / 20)
+    assert int(result.contacts_total[0]) == 21
+    assert int(result.contacts_in_window[0]) == 13  # days 3, 5, ..., 27
+
+
+def test_an_attended_contact_after_missed_ones_counts_from_its_own_day():
+    rows = [*_missed_since(40, missed=5, last_days_ago=10),
+            ContactRow(REL, AS_OF - 2, "client", kind="everyday")]
+    result = one(client=STEADY, worker=STEADY, contact_rows=rows)
+    assert int(result.days_since_contact[0]) == 2
+    assert not fired(result, Alert.NO_CONTACT)
+
+
+def test_only_missed_appointments_count_from_the_start_as_never():
+    result = one(client=STEADY, worker=STEADY, start_days_ago=30,
+                 contact_rows=_missed_since(None, missed=4, last_days_ago=1))
+    assert int(result.days_since_contact[0]) == 30
+    params = next(f for f in alerts_for(result, 0) if f.code == "no_contact").params
+    assert params["never"] is True
+
+
+def test_missed_appointments_in_a_batch_stay_with_their_relationship():
+    """The step back over missed contacts runs for every relationship at once: a long run
+    of missed ones in one relationship leaves its neighbours' days as they are."""
+    from keywork.domain.signals import RelationshipRow, batch_from_rows, evaluate
+
+    rels = [RelationshipRow(1, AS_OF - 200), RelationshipRow(2, AS_OF - 200),
+            RelationshipRow(3, AS_OF - 200)]
+    contact_rows = [
+        *[ContactRow(1, AS_OF - 40 + i, "worker", attended=i == 0) for i in range(35)],
+        ContactRow(2, AS_OF - 9, "client"),
+        ContactRow(2, AS_OF - 4, "worker", attended=False),
+        *[ContactRow(3, AS_OF - 60 + i, "worker", attended=False) for i in range(3)],
+    ]
+    result = evaluate(batch_from_rows(rels, [], contact_rows, as_of_day=AS_OF))
+    assert result.days_since_contact.tolist() == [40, 9, 200]
+    assert result.attended_contact.tolist() == [True, True, False]
+    assert result.contacts_total.tolist() == [35, 2, 3]
 
 
 def test_no_contact_counts_from_the_start_when_there_has_been_none():

@@ -18,7 +18,9 @@ from keywork.domain.signals import (
     SignalBatch,
     SignalConfig,
     SignalResult,
+    alerts_for,
     evaluate,
+    explain,
     select_relationships,
 )
 from keywork.domain.synth import AMBIVALENT_KINDS, plant
@@ -48,6 +50,32 @@ def test_a_relationship_alone_gets_the_same_result_as_in_the_whole_batch(planted
     idx = np.array(data.draw(st.lists(st.integers(0, batch.n - 1), min_size=1, unique=True)))
     part = evaluate(select_relationships(batch, idx), config)
     assert_same_rows(part, whole, idx)
+
+
+def _with_form_amounts(batch: SignalBatch, seed: int) -> SignalBatch:
+    """Each check-in given in one of two forms (or one whose amount is unknown)."""
+    rng = np.random.default_rng(seed)
+    amounts = rng.choice(np.array([14.4, 22.3, np.nan], dtype=np.float32), batch.ci_rel.size)
+    return dataclasses.replace(batch, ci_reliable_change=amounts)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planted=small_plants, data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_the_form_amounts_stay_with_their_check_ins_in_a_sub_batch(planted, data, seed):
+    batch = _with_form_amounts(planted.batch, seed)
+    whole = evaluate(batch)
+    idx = np.array(data.draw(st.lists(st.integers(0, batch.n - 1), min_size=1, unique=True)))
+    assert_same_rows(evaluate(select_relationships(batch, idx)), whole, idx)
+
+
+def test_the_facts_and_alerts_of_one_relationship_are_the_same_alone_or_in_a_batch():
+    batch = _with_form_amounts(plant(300, seed=5).batch, seed=5)
+    whole = evaluate(batch)
+    for i in range(0, batch.n, 7):
+        alone = evaluate(select_relationships(batch, [i]))
+        assert explain(whole, i) == explain(alone, 0)
+        assert alerts_for(whole, i) == alerts_for(alone, 0)
+    assert any(alerts_for(whole, i) for i in range(batch.n))
 
 
 def _shuffled(batch: SignalBatch, rng: np.random.Generator) -> SignalBatch:
@@ -96,6 +124,8 @@ def test_an_empty_batch_gives_an_empty_result():
     ({"ci_overall": [120.0]}, "ci_overall must lie in 0..100"),
     ({"co_day": [1.5]}, "whole numbers"),
     ({"as_of_day": "today"}, "as_of_day"),
+    ({"ci_reliable_change": [-1.0]}, "ci_reliable_change must be positive"),
+    ({"ci_reliable_change": [14.4, 22.3]}, "ci_reliable_change has shape"),
 ])
 def test_a_malformed_batch_is_refused(change, message):
     good: dict[str, Any] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from keywork.domain import DomainError
-from keywork.domain.instruments import shipped_instruments
 from keywork.domain.signals import (
     AMBIVALENT_CONFLICTED,
     FRIENDLY_TRUSTFUL,
@@ -156,13 +155,12 @@ def test_organisation_settings_override_the_defaults():
     assert SignalConfig.from_dict(config.to_dict()) == config
 
 
-def test_the_client_forms_reliability_feeds_the_drop_rule():
-    monthly = shipped_instruments()["checkin-client-monthly"]
-    config = SignalConfig.from_dict(client_instrument=monthly)
-    assert config.client_reliable_change == pytest.approx(14.40, abs=0.01)
-    overridden = SignalConfig.from_dict({"client_reliability": 0.9},
-                                        client_instrument=monthly)
-    assert overridden.client_reliability == 0.9
+def test_the_retired_reliability_settings_are_ignored_where_stored():
+    """Each check-in's form brings its own reliability now; an organisation's old keys
+    neither fail nor change anything."""
+    stored = {"client_reliability": 0.9, "client_norm_sd": 12, "warm_at_least": 75}
+    assert SignalConfig.from_dict(stored) == SignalConfig(warm_at_least=75)
+    assert SignalConfig.from_stored(stored) == (SignalConfig(warm_at_least=75), {})
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -173,7 +171,8 @@ def test_the_client_forms_reliability_feeds_the_drop_rule():
     ({"dna_rate_at_least": 30}, "share between 0 and 1"),
     ({"warm_at_least": "high"}, "must be a number"),
     ({"warm_at_least": 120}, "between 0 and 100"),
-    ({"client_reliability": 1.0}, r"\[0, 1\)"),
+    ({"client_drop_points": -5}, "between 0 and 100"),
+    ({"disabled_alerts": "client_low"}, "list of alert codes"),
     ({"small_gap_at_most": 30}, "cannot exceed large_gap_at_least"),
     ({"low_below": 80}, "cannot exceed warm_at_least"),
     ({"everyday_kinds": ["chat"]}, "contact kind 'chat'"),

@@ -31,6 +31,10 @@ The pattern (thresholds in `SignalConfig`):
    it from friendly (middling ratings, a moderate gap, formal worker-led contact).
 
 Reason bits record the facts that decided the pattern, alert bits the alerts that fire.
+Two alert inputs in particular: a client's drop is judged against the reliable change of
+the forms the two check-ins were given in (`ci_reliable_change`, the larger of the two), and
+presence (`days_since_contact`, the `no_contact` alert) counts attended contacts only, while
+the contact record (DNA rate, who starts contact, everyday share) counts every contact.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from keywork.domain.errors import DomainError
-from keywork.domain.instruments import DIMENSIONS, Instrument, reliable_change
+from keywork.domain.instruments import DIMENSIONS, reliable_change
 
 CLIENT, KEYWORKER = 0, 1
 RATER_CODES: tuple[str, ...] = ("client", "keyworker")
@@ -64,6 +68,7 @@ PATTERN_CODES: dict[int, str] = {
 
 _EPOCH = dt.date(1970, 1, 1)
 _PAYLOAD_BITS = 6  # contact key: initiator (2 bits) | attended (1) | kind (3)
+_ATTENDED = 1 << 2
 
 
 def day_number(day: dt.date) -> int:
@@ -127,6 +132,8 @@ def _code(flag: enum.Flag) -> str:
 
 ALERT_CODES: tuple[str, ...] = tuple(_code(a) for a in Alert)
 REASON_CODES: tuple[str, ...] = tuple(_code(r) for r in Reason)
+_REASONS: tuple[tuple[Reason, str], ...] = tuple(zip(Reason, REASON_CODES, strict=True))
+_ALERTS: tuple[tuple[Alert, str], ...] = tuple(zip(Alert, ALERT_CODES, strict=True))
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,11 @@ ALERT_RULES: dict[str, AlertRule] = {
 
 # --------------------------------------------------------------------------- config
 
+# The amount for a client check-in whose form's reliable change is not given (a batch
+# without `ci_reliable_change`, or NaN on the row): that of the short client form's
+# provisional values, r = 0.80 and norm SD = 18 (≈ 22.3 points).
+DEFAULT_CLIENT_RELIABLE_CHANGE = reliable_change(18.0, 0.80)
+
 
 @dataclass(frozen=True)
 class SignalConfig:
@@ -255,10 +267,10 @@ class SignalConfig:
     # Alerts.
     # The latest client rating below the middle of the scale.
     client_low_below: float = 50.0
-    # Reliable change of the client's short form: r and norm SD are the form's provisional
-    # values (re-estimate them); `client_drop_points` overrides the derived amount.
-    client_reliability: float = 0.80
-    client_norm_sd: float = 18.0
+    # A client drop counts when it is larger than the reliable change of the forms the two
+    # check-ins were given in (each check-in carries its form's amount, `ci_reliable_change`;
+    # a pair of two forms uses the larger). `client_drop_points` replaces those amounts with
+    # one fixed amount for every form.
     client_drop_points: float | None = None
     # The worker − client gap grew by more than 15 points (about two standard errors of a
     # change between two means of three ratings per side), and the worker now rates more
@@ -289,33 +301,68 @@ class SignalConfig:
     def __post_init__(self) -> None:
         _validate_config(self)
 
-    @property
-    def client_reliable_change(self) -> float:
-        """The client drop (points) that counts as reliable: see `reliable_change`."""
-        if self.client_drop_points is not None:
-            return self.client_drop_points
-        return reliable_change(self.client_norm_sd, self.client_reliability)
+    @classmethod
+    def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> SignalConfig:
+        """Defaults, then the organisation's overrides, all checked.
+
+        Unknown keys and values of the wrong type or range raise `DomainError` naming every
+        problem. Retired keys (`RETIRED_SETTINGS`) are ignored.
+        """
+        config, problems = cls.from_stored(overrides)
+        if problems:
+            raise DomainError("; ".join(dict.fromkeys(problems.values())))
+        return config
 
     @classmethod
-    def from_dict(cls, overrides: Mapping[str, Any] | None = None, *,
-                  client_instrument: Instrument | None = None) -> SignalConfig:
-        """Defaults, then the client form's reliability, then the organisation's overrides.
+    def from_stored(cls, overrides: Any = None) -> tuple[SignalConfig, dict[str, str]]:
+        """Defaults, then the stored overrides that are valid, and the problems of the rest.
 
-        Unknown keys and values of the wrong type or range raise `DomainError`.
+        For settings saved earlier that no longer pass (a key renamed or removed, a limit
+        tightened): each invalid key keeps its default and is named in the problems (key →
+        message; the key "" when the overrides are not a mapping at all). An unknown code
+        in `disabled_alerts` is dropped and named; the known codes stay disabled. Both keys
+        of an inconsistent pair (`small_gap_at_most` above `large_gap_at_least`, `low_below`
+        above `warm_at_least`) fall back together.
         """
-        values: dict[str, Any] = {}
-        if client_instrument is not None:
-            rel = client_instrument.scoring.reliability
-            values.update(client_reliability=rel.value, client_norm_sd=rel.norm_sd)
+        if overrides is None:
+            overrides = {}
+        if not isinstance(overrides, Mapping):
+            return cls(), {"": f"signal settings: must be a mapping of setting names to "
+                               f"values, got {overrides!r}"}
         known = {f.name for f in fields(cls)}
-        overrides = dict(overrides or {})
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise DomainError(f"signal settings: unknown setting(s) "
-                              f"{', '.join(map(repr, unknown))}")
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
         for name, value in overrides.items():
-            values[name] = _coerce(name, value)
-        return cls(**values)
+            if name in RETIRED_SETTINGS:
+                continue
+            if name not in known:
+                problems[str(name)] = f"signal settings: unknown setting {name!r}"
+                continue
+            try:
+                coerced = _coerce(name, value)
+            except DomainError as exc:
+                problems[name] = str(exc)
+                continue
+            if name == "disabled_alerts" and not coerced <= set(ALERT_CODES):
+                problems[name] = (f"signal settings: disabled_alerts must be alert codes from "
+                                  f"{list(ALERT_CODES)}, got {sorted(map(str, coerced))!r}")
+                coerced = frozenset(coerced & set(ALERT_CODES))
+            why = _field_problem(name, coerced)
+            if why:
+                problems[name] = f"signal settings: {name} {why}, got {coerced!r}"
+                continue
+            values[name] = coerced
+        defaults = cls()
+        for low, high in _ORDERED_PAIRS:
+            lo = values.get(low, getattr(defaults, low))
+            hi = values.get(high, getattr(defaults, high))
+            if lo > hi:
+                message = f"signal settings: {low} cannot exceed {high}, got {lo!r} > {hi!r}"
+                for name in (low, high):
+                    if name in values:
+                        del values[name]
+                        problems[name] = message
+        return cls(**values), problems
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -337,6 +384,13 @@ _SHARES = {"dna_rate_at_least", "reciprocal_client_share_at_least", "everyday_sh
            "client_only_share_at_least"}
 
 
+# Keys an organisation could set once; now ignored where stored. Each check-in's form
+# brings its own reliability and norm SD (see `SignalBatch.ci_reliable_change`).
+RETIRED_SETTINGS = frozenset({"client_reliability", "client_norm_sd"})
+# Pairs whose first value may not exceed the second.
+_ORDERED_PAIRS = (("small_gap_at_most", "large_gap_at_least"), ("low_below", "warm_at_least"))
+
+
 def _coerce(name: str, value: Any) -> Any:
     """Turn plain JSON/YAML values into the field's type (lists → tuple/frozenset)."""
     if name == "everyday_kinds":
@@ -344,43 +398,48 @@ def _coerce(name: str, value: Any) -> Any:
             raise DomainError("signal settings: everyday_kinds must be a list of contact kinds")
         return tuple(_kind_index(v) for v in value)
     if name == "disabled_alerts":
-        if not isinstance(value, list | tuple | set | frozenset):
+        if not isinstance(value, list | tuple | set | frozenset) or not all(
+                isinstance(v, str) for v in value):
             raise DomainError("signal settings: disabled_alerts must be a list of alert codes")
         return frozenset(value)
     return value
 
 
-def _validate_config(c: SignalConfig) -> None:
-    def bad(name: str, why: str) -> DomainError:
-        return DomainError(f"signal settings: {name} {why}, got {getattr(c, name)!r}")
+def _field_problem(name: str, v: Any) -> str | None:
+    """Why one setting's value is not valid on its own, or None."""
+    if name in _INT_LIMITS:
+        lo, hi = _INT_LIMITS[name]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            return f"must be a whole number from {lo} to {hi}"
+        return None
+    if name == "everyday_kinds":
+        if not isinstance(v, tuple) or not all(
+                isinstance(k, int) and 0 <= k < len(KIND_CODES) for k in v):
+            return "must be contact kinds"
+        return None
+    if name == "disabled_alerts":
+        if not isinstance(v, frozenset) or not v <= set(ALERT_CODES):
+            return f"must be alert codes from {list(ALERT_CODES)}"
+        return None
+    if name == "client_drop_points" and v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        return "must be a number"
+    if name in _SHARES:
+        return None if 0 <= v <= 1 else "must be a share between 0 and 1"
+    return None if 0 <= v <= 100 else "must be between 0 and 100 points"
 
+
+def _validate_config(c: SignalConfig) -> None:
     for f in fields(c):
         v = getattr(c, f.name)
-        if f.name in _INT_LIMITS:
-            lo, hi = _INT_LIMITS[f.name]
-            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-                raise bad(f.name, f"must be a whole number from {lo} to {hi}")
-        elif f.name in ("everyday_kinds", "disabled_alerts") or (
-                f.name == "client_drop_points" and v is None):
-            continue
-        else:
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise bad(f.name, "must be a number")
-            if f.name in _SHARES and not 0 <= v <= 1:
-                raise bad(f.name, "must be a share between 0 and 1")
-            if f.name == "client_reliability" and not 0 <= v < 1:
-                raise bad(f.name, "must be in [0, 1)")
-            if f.name not in _SHARES and f.name != "client_reliability" and not 0 <= v <= 100:
-                raise bad(f.name, "must be between 0 and 100 points")
-    if not isinstance(c.everyday_kinds, tuple) or not all(
-            isinstance(k, int) and 0 <= k < len(KIND_CODES) for k in c.everyday_kinds):
-        raise bad("everyday_kinds", "must be contact kinds")
-    if not isinstance(c.disabled_alerts, frozenset) or not c.disabled_alerts <= set(ALERT_CODES):
-        raise bad("disabled_alerts", f"must be alert codes from {list(ALERT_CODES)}")
-    if c.small_gap_at_most > c.large_gap_at_least:
-        raise bad("small_gap_at_most", "cannot exceed large_gap_at_least")
-    if c.low_below > c.warm_at_least:
-        raise bad("low_below", "cannot exceed warm_at_least")
+        why = _field_problem(f.name, v)
+        if why:
+            raise DomainError(f"signal settings: {f.name} {why}, got {v!r}")
+    for low, high in _ORDERED_PAIRS:
+        if getattr(c, low) > getattr(c, high):
+            raise DomainError(f"signal settings: {low} cannot exceed {high}, got "
+                              f"{getattr(c, low)!r} > {getattr(c, high)!r}")
 
 
 # --------------------------------------------------------------------------- input
@@ -428,7 +487,10 @@ class SignalBatch:
     check-ins:     ci_rel int32[m], ci_day int32[m], ci_rater int8[m] (0 client,
                    1 keyworker), ci_overall float32[m] (0–100, NaN if not scorable),
                    ci_dims float32[m, 5], ci_estimate float32[m] (the worker's estimate of
-                   the client's overall view; NaN on client rows), ci_at_max bool[m]
+                   the client's overall view; NaN on client rows), ci_at_max bool[m],
+                   ci_reliable_change float32[m] (optional: the reliable change, in
+                   points, of the form version the check-in was given in; NaN where not
+                   known. Read on client rows by the client-drop rule)
     contacts:      co_rel int32[k], co_day int32[k], co_initiator int8[k] (0 worker,
                    1 client, 2 other), co_attended bool[k], co_kind int8[k] (optional:
                    0 planned session, 1 everyday on the unit, 2 phone, 3 message,
@@ -451,6 +513,7 @@ class SignalBatch:
     co_attended: np.ndarray
     coerced: np.ndarray | None = None
     co_kind: np.ndarray | None = None
+    ci_reliable_change: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -483,6 +546,11 @@ class SignalBatch:
         if self.co_kind is not None:
             put("co_kind", _arr("co_kind", self.co_kind, np.int8, (k,)))
             _check_range("co_kind", self.co_kind, 0, len(KIND_CODES) - 1)
+        if self.ci_reliable_change is not None:
+            put("ci_reliable_change",
+                _arr("ci_reliable_change", self.ci_reliable_change, np.float32, (m,)))
+            if m and bool((self.ci_reliable_change <= 0).any()):
+                raise DomainError("signal batch: ci_reliable_change must be positive (or NaN)")
         _check_range("ci_rel", self.ci_rel, 0, n - 1)
         _check_range("co_rel", self.co_rel, 0, n - 1)
         _check_range("ci_rater", self.ci_rater, 0, 1)
@@ -514,6 +582,7 @@ class CheckinRow:
     dims: Sequence[float | None] = (None, None, None, None, None)
     estimate: float | None = None
     at_max: bool = False
+    reliable_change: float | None = None  # of the check-in's form version, in points
 
 
 @dataclass(frozen=True)
@@ -552,6 +621,7 @@ def batch_from_rows(relationships: Sequence[RelationshipRow], checkins: Iterable
     if any(k is None for k in kinds) and any(k is not None for k in kinds):
         raise DomainError("signal batch: give the contact kind on every contact or on none")
     m = len(cis)
+    amounts = [c.reliable_change for c in cis]
     return SignalBatch(
         as_of_day=as_of_day,
         rel_id=np.array([r.rel_id for r in relationships], dtype=np.int64),
@@ -572,6 +642,8 @@ def batch_from_rows(relationships: Sequence[RelationshipRow], checkins: Iterable
         co_attended=np.array([c.attended for c in cos], dtype=bool),
         co_kind=None if (not cos or kinds[0] is None) else
         np.array([_kind_index(k) for k in kinds], dtype=np.int8),
+        ci_reliable_change=None if all(a is None for a in amounts) else
+        np.array([_f(a) for a in amounts], dtype=np.float32),
     )
 
 
@@ -596,6 +668,8 @@ def select_relationships(batch: SignalBatch, indexes: Sequence[int] | np.ndarray
         co_rel=remap[batch.co_rel[co]].astype(np.int32), co_day=batch.co_day[co],
         co_initiator=batch.co_initiator[co], co_attended=batch.co_attended[co],
         co_kind=None if batch.co_kind is None else batch.co_kind[co],
+        ci_reliable_change=None if batch.ci_reliable_change is None
+        else batch.ci_reliable_change[ci],
     )
 
 
@@ -620,6 +694,7 @@ class SignalResult:
     worker_checkins: np.ndarray  # int32, scored
     client_latest: np.ndarray  # float32
     client_previous: np.ndarray  # float32
+    client_reliable_change: np.ndarray  # float32: the drop from previous to latest that counts
     worker_latest: np.ndarray  # float32
     worker_latest_early: np.ndarray  # bool: the worker's latest check-in counts as early
     worker_estimate: np.ndarray  # float32: the worker's latest estimate of the client's view
@@ -636,9 +711,13 @@ class SignalResult:
     client_ceiling_count: np.ndarray  # int8: of the last `ceiling_checkins` client ones, at max
     days_since_client_checkin: np.ndarray  # int32, from the start if none
     days_since_worker_checkin: np.ndarray  # int32, from the start if none
-    contacts_total: np.ndarray  # int32, up to as_of_day
-    days_since_contact: np.ndarray  # int32, from the start if none
-    contacts_in_window: np.ndarray  # int32, in the last `contact_window_days`
+    # The contact record counts every recorded contact, missed appointments included (the
+    # DNA rate needs them, and a booked appointment was still someone's initiative);
+    # presence counts attended contacts only.
+    contacts_total: np.ndarray  # int32, recorded up to as_of_day
+    attended_contact: np.ndarray  # bool: at least one attended contact up to as_of_day
+    days_since_contact: np.ndarray  # int32, since the latest attended one (start if none)
+    contacts_in_window: np.ndarray  # int32, recorded in the last `contact_window_days`
     recent_contacts: np.ndarray  # int32, min(total, recent_contacts)
     client_initiated_share: np.ndarray  # float32: client / (client + worker) started, recent
     dna_rate: np.ndarray  # float32: share of recent contacts not attended
@@ -653,6 +732,13 @@ class SignalResult:
         if not hits.size:
             raise DomainError(f"relationship {rel_id} is not in this result")
         return int(hits[0])
+
+    def take(self, indexes: Sequence[int] | np.ndarray | slice) -> SignalResult:
+        """The result of the given relationships (by position), in that order."""
+        return SignalResult(**{
+            f.name: getattr(self, f.name)[indexes]
+            if isinstance(getattr(self, f.name), np.ndarray) else getattr(self, f.name)
+            for f in fields(self)})
 
     def columns(self) -> dict[str, np.ndarray]:
         """The one-dimensional columns by name (for a bulk write or a data frame)."""
@@ -785,7 +871,7 @@ def _window(vals: np.ndarray, ok: np.ndarray, lo: int, hi: int
 @dataclass
 class _Contacts:
     total: np.ndarray  # int32: contacts up to the as-of day
-    last_day: np.ndarray  # int64, -1 if none
+    last_attended_day: np.ndarray  # int64: the latest attended contact's day, -1 if none
     in_window: np.ndarray  # int32
     recent: np.ndarray  # int32: min(total, recent_contacts)
     by_client: np.ndarray  # int32, among the recent ones
@@ -841,7 +927,21 @@ def _contact_features(b: SignalBatch, cfg: SignalConfig) -> _Contacts:
     total = ends - starts
     has = total > 0
     dmask = (1 << dbits) - 1
-    last_day = np.where(has, ((_take(key, ends - 1, has, 0) >> _PAYLOAD_BITS) & dmask) + dmin, -1)
+    # The latest attended contact: from each relationship's last contact, step back over
+    # missed ones (the attended bit is in the payload). Each step handles only the
+    # relationships still on a missed contact, so the work is the sum of the trailing runs
+    # of missed appointments, not a pass over all contacts.
+    pos = ends - 1
+    todo = np.flatnonzero(has)
+    todo = todo[(key[pos[todo]] & _ATTENDED) == 0]
+    while todo.size:
+        pos[todo] -= 1
+        todo = todo[pos[todo] >= starts[todo]]
+        todo = todo[(key[pos[todo]] & _ATTENDED) == 0]
+    found = has & (pos >= starts)
+    last_attended = np.where(
+        found, ((_take(key, pos, found, 0) >> _PAYLOAD_BITS) & dmask) + dmin, -1)
+    del pos
     lo_day = min(max(b.as_of_day - cfg.contact_window_days + 1 - dmin, 0), 1 << dbits)
     in_window = ends - np.searchsorted(key, rel_base + (lo_day << _PAYLOAD_BITS))
     del rel_base
@@ -863,9 +963,31 @@ def _contact_features(b: SignalBatch, cfg: SignalConfig) -> _Contacts:
         counts[3, lo:hi] = (ok & everyday_lut[p >> 3]).sum(axis=1)
     if kind is None:
         counts[3] = -1
-    return _Contacts(total.astype(np.int32), last_day.astype(np.int64),
+    return _Contacts(total.astype(np.int32), last_attended.astype(np.int64),
                      in_window.astype(np.int32),
                      np.minimum(total, y).astype(np.int32), *counts)
+
+
+def _drop_amount(b: SignalBatch, client: _Side, cfg: SignalConfig) -> np.ndarray:
+    """Per relationship, the fall from the previous to the latest client check-in that
+    counts as reliable: the larger of the two check-ins' form amounts.
+
+    Two check-ins of the same form share its amount. For a pair from two forms the exact
+    threshold, 1.96 · √(SEM₁² + SEM₂²), lies between the two forms' amounts, and the forms
+    may not spread alike; the larger amount never calls a fall reliable that the noisier
+    form would call noise. A row without an amount uses the other's, and the default when
+    neither has one. `client_drop_points` replaces them all.
+    """
+    n = b.n
+    if cfg.client_drop_points is not None:
+        return np.full(n, float(cfg.client_drop_points))
+    if b.ci_reliable_change is None:
+        return np.full(n, DEFAULT_CLIENT_RELIABLE_CHANGE)
+    amounts = b.ci_reliable_change
+    latest = _take(amounts, client.rows[:, 0], client.ok[:, 0], np.nan)
+    previous = _take(amounts, client.rows[:, 1], client.ok[:, 1], np.nan)
+    larger = np.fmax(latest, previous).astype(np.float64)
+    return np.where(np.isnan(larger), DEFAULT_CLIENT_RELIABLE_CHANGE, larger)
 
 
 def _flag(cond: np.ndarray, bit: int) -> np.ndarray:
@@ -896,6 +1018,7 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
     abs_gap = np.abs(gap)
 
     c_latest, c_prev = client.vals[:, 0], client.vals[:, 1]
+    drop_amount = _drop_amount(b, client, cfg)
     w_latest = worker.vals[:, 0]
     w_latest_day = _take(b.ci_day, worker.rows[:, 0], worker.ok[:, 0], 0).astype(np.int64)
     w_early = worker.ok[:, 0] & ((worker.count - 1 < cfg.early_checkins)
@@ -912,7 +1035,8 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
     c_since, w_since = since(client.latest_day), since(worker.latest_day)
 
     co = _contact_features(b, cfg)
-    co_since = since(co.last_day)
+    # Presence: a missed appointment is not contact (as on the keyworker's caseload).
+    co_since = since(co.last_attended_day)
     initiated = co.by_client + co.by_worker
     client_share = np.where(initiated > 0, co.by_client / np.maximum(initiated, 1), np.nan)
     dna_rate = np.where(co.recent > 0, co.missed / np.maximum(co.recent, 1), np.nan)
@@ -966,7 +1090,7 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
     no_contact_days = np.where(coerced, cfg.coerced_no_contact_days, cfg.no_contact_days)
     alerts = (
         _flag(c_latest < cfg.client_low_below, Alert.CLIENT_LOW)
-        | _flag(c_prev - c_latest > cfg.client_reliable_change, Alert.CLIENT_DROP)
+        | _flag(c_prev - c_latest > drop_amount, Alert.CLIENT_DROP)
         | _flag((gap_change > cfg.gap_widening_points)
                 & (gap > cfg.gap_worker_above_points), Alert.GAP_WIDENING)
         | _flag(w_early & (w_latest < cfg.worker_low_early_below), Alert.WORKER_LOW_EARLY)
@@ -984,6 +1108,7 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
         coerced=coerced,
         client_checkins=client.count, worker_checkins=worker.count,
         client_latest=c_latest.astype(f32), client_previous=c_prev.astype(f32),
+        client_reliable_change=drop_amount.astype(f32),
         worker_latest=w_latest.astype(f32), worker_latest_early=w_early,
         worker_estimate=w_estimate.astype(f32), client_latest_dims=c_dims.astype(f32),
         client_mean=c_mean.astype(f32), client_sd=c_sd.astype(f32),
@@ -993,7 +1118,8 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
         gap_recent=gap.astype(f32), gap_earlier=gap_earlier.astype(f32),
         gap_change=gap_change.astype(f32), client_ceiling_count=ceiling,
         days_since_client_checkin=c_since, days_since_worker_checkin=w_since,
-        contacts_total=co.total, days_since_contact=co_since,
+        contacts_total=co.total, attended_contact=co.last_attended_day >= 0,
+        days_since_contact=co_since,
         contacts_in_window=co.in_window, recent_contacts=co.recent,
         client_initiated_share=client_share.astype(f32), dna_rate=dna_rate.astype(f32),
         everyday_share=everyday_share.astype(f32),
@@ -1025,128 +1151,188 @@ class AlertFinding:
     next_step: str
 
 
-def _num(x: Any, digits: int = 1) -> float | None:
-    v = float(x)
-    return None if math.isnan(v) else round(v, digits)
+@dataclass(frozen=True)
+class FactColumn:
+    """One fact (or alert) code over the relationships it applies to.
+
+    `rows` are positions in the result, ascending; each parameter is either one value for
+    all of them (a threshold) or a list with one value per row (a column without rows has
+    no parameters). The facts of relationship i are, in the order of the columns, those
+    whose `rows` hold i.
+    """
+
+    code: str
+    rows: np.ndarray  # int64
+    params: Mapping[str, Param | list[Param]]
+    decisive: bool = True
+
+    def params_at(self, j: int) -> dict[str, Param]:
+        """The parameters of the column's j-th row."""
+        return {k: v[j] if isinstance(v, list) else v for k, v in self.params.items()}
+
+
+def _nums(column: np.ndarray, rows: np.ndarray, digits: int = 1) -> list[Param]:
+    """`_num` of each given row, as Python numbers (None for NaN)."""
+    return [None if v != v else round(v, digits) for v in column[rows].tolist()]
+
+
+def _ints(column: np.ndarray, rows: np.ndarray) -> list[Param]:
+    return list(column[rows].tolist())
+
+
+def _bools(column: np.ndarray, rows: np.ndarray) -> list[Param]:
+    return list(column[rows].astype(bool).tolist())
 
 
 def pattern_code(result: SignalResult, i: int) -> str:
     return PATTERN_CODES[int(result.pattern[i])]
 
 
-def explain(result: SignalResult, i: int, config: SignalConfig | None = None) -> list[Fact]:
-    """The facts that decided relationship i's pattern, then context facts."""
+def fact_columns(result: SignalResult, config: SignalConfig | None = None
+                 ) -> list[FactColumn]:
+    """The facts of every relationship, one column per code: first the reasons that
+    decided the pattern (in `Reason` order), then context facts."""
     cfg = config or SignalConfig()
     r = result
-    bits = Reason(int(r.reasons[i]))
     window = cfg.recent_checkins
-    params: dict[Reason, dict[str, Param]] = {
-        Reason.TOO_FEW_CLIENT_CHECKINS: {"count": int(r.client_checkins[i]),
-                                         "needed": cfg.min_checkins_per_side},
-        Reason.TOO_FEW_WORKER_CHECKINS: {"count": int(r.worker_checkins[i]),
-                                         "needed": cfg.min_checkins_per_side},
-        Reason.CLIENT_LOW: {"mean": _num(r.client_mean[i]), "below": cfg.low_below,
-                            "window": window},
-        Reason.WORKER_LOW: {"mean": _num(r.worker_mean[i]), "below": cfg.low_below,
-                            "window": window},
-        Reason.GAP_LARGE: {"gap": _num(r.gap_recent[i]), "at_least": cfg.large_gap_at_least},
-        Reason.CLIENT_UNSTABLE: {"sd": _num(r.client_sd[i]), "range": _num(r.client_range[i]),
-                                 "sd_at_least": cfg.unstable_sd_at_least,
-                                 "range_at_least": cfg.swing_at_least},
-        Reason.WORKER_UNSTABLE: {"sd": _num(r.worker_sd[i]), "range": _num(r.worker_range[i]),
-                                 "sd_at_least": cfg.unstable_sd_at_least,
-                                 "range_at_least": cfg.swing_at_least},
-        Reason.DNA_HIGH: {"rate": _num(r.dna_rate[i], 2), "at_least": cfg.dna_rate_at_least,
-                          "contacts": int(r.recent_contacts[i])},
-        Reason.CLIENT_CHASING: {"share": _num(r.client_initiated_share[i], 2),
-                                "at_least": cfg.client_only_share_at_least,
-                                "contacts": int(r.recent_contacts[i])},
-        Reason.BOTH_WARM: {"client_mean": _num(r.client_mean[i]),
-                           "worker_mean": _num(r.worker_mean[i]),
-                           "at_least": cfg.warm_at_least},
-        Reason.GAP_SMALL: {"gap": _num(r.gap_recent[i]), "at_most": cfg.small_gap_at_most},
-        Reason.STABLE: {"client_sd": _num(r.client_sd[i]), "worker_sd": _num(r.worker_sd[i]),
-                        "sd_below": cfg.unstable_sd_at_least},
-        Reason.RECIPROCAL_CONTACT: {
-            "client_share": _num(r.client_initiated_share[i], 2),
-            "everyday_share": _num(r.everyday_share[i], 2),
-            "contacts": int(r.recent_contacts[i])},
-        Reason.CLIENT_NOT_WARM: {"mean": _num(r.client_mean[i]),
-                                 "warm_at_least": cfg.warm_at_least},
-        Reason.WORKER_NOT_WARM: {"mean": _num(r.worker_mean[i]),
-                                 "warm_at_least": cfg.warm_at_least},
-        Reason.GAP_MODERATE: {"gap": _num(r.gap_recent[i]),
-                              "small_at_most": cfg.small_gap_at_most},
-        Reason.FORMAL_CONTACT: {
-            "client_share": _num(r.client_initiated_share[i], 2),
-            "everyday_share": _num(r.everyday_share[i], 2),
-            "client_share_at_least": cfg.reciprocal_client_share_at_least,
-            "everyday_share_at_least": cfg.everyday_share_at_least,
-            "contacts": int(r.recent_contacts[i])},
-        Reason.CONTACT_TOO_THIN: {"contacts": int(r.recent_contacts[i]),
-                                  "needed": cfg.min_contacts},
-    }
-    facts = [Fact(_code(reason), params[reason]) for reason in Reason if reason in bits]
+    f64 = np.float64
 
-    if bool(r.coerced[i]):
-        facts.append(Fact("coerced", {}, decisive=False))
-    est, latest = float(r.worker_estimate[i]), float(r.client_latest[i])
-    if not (math.isnan(est) or math.isnan(latest)):
-        facts.append(Fact("estimate_vs_client", {
-            "estimate": _num(est), "client_latest": _num(latest),
-            "difference": _num(est - latest)}, decisive=False))
-    if not math.isnan(float(r.gap_change[i])):
-        facts.append(Fact("gap_change", {
-            "recent": _num(r.gap_recent[i]), "earlier": _num(r.gap_earlier[i]),
-            "change": _num(r.gap_change[i])}, decisive=False))
-    dims = r.client_latest_dims[i]
-    if not np.isnan(dims).all():
-        j = int(np.nanargmin(dims))
-        facts.append(Fact("client_lowest_dimension", {
-            "dimension": DIMENSIONS[j], "score": _num(dims[j])}, decisive=False))
-    return facts
+    def reason_params(reason: Reason, w: np.ndarray) -> dict[str, Param | list[Param]]:
+        if reason in (Reason.TOO_FEW_CLIENT_CHECKINS, Reason.TOO_FEW_WORKER_CHECKINS):
+            count = (r.client_checkins if reason == Reason.TOO_FEW_CLIENT_CHECKINS
+                     else r.worker_checkins)
+            return {"count": _ints(count, w), "needed": cfg.min_checkins_per_side}
+        if reason in (Reason.CLIENT_LOW, Reason.WORKER_LOW):
+            mean = r.client_mean if reason == Reason.CLIENT_LOW else r.worker_mean
+            return {"mean": _nums(mean, w), "below": cfg.low_below, "window": window}
+        if reason == Reason.GAP_LARGE:
+            return {"gap": _nums(r.gap_recent, w), "at_least": cfg.large_gap_at_least}
+        if reason in (Reason.CLIENT_UNSTABLE, Reason.WORKER_UNSTABLE):
+            sd, rng = ((r.client_sd, r.client_range) if reason == Reason.CLIENT_UNSTABLE
+                       else (r.worker_sd, r.worker_range))
+            return {"sd": _nums(sd, w), "range": _nums(rng, w),
+                    "sd_at_least": cfg.unstable_sd_at_least,
+                    "range_at_least": cfg.swing_at_least}
+        if reason == Reason.DNA_HIGH:
+            return {"rate": _nums(r.dna_rate, w, 2), "at_least": cfg.dna_rate_at_least,
+                    "contacts": _ints(r.recent_contacts, w)}
+        if reason == Reason.CLIENT_CHASING:
+            return {"share": _nums(r.client_initiated_share, w, 2),
+                    "at_least": cfg.client_only_share_at_least,
+                    "contacts": _ints(r.recent_contacts, w)}
+        if reason == Reason.BOTH_WARM:
+            return {"client_mean": _nums(r.client_mean, w),
+                    "worker_mean": _nums(r.worker_mean, w), "at_least": cfg.warm_at_least}
+        if reason == Reason.GAP_SMALL:
+            return {"gap": _nums(r.gap_recent, w), "at_most": cfg.small_gap_at_most}
+        if reason == Reason.STABLE:
+            return {"client_sd": _nums(r.client_sd, w), "worker_sd": _nums(r.worker_sd, w),
+                    "sd_below": cfg.unstable_sd_at_least}
+        if reason == Reason.RECIPROCAL_CONTACT:
+            return {"client_share": _nums(r.client_initiated_share, w, 2),
+                    "everyday_share": _nums(r.everyday_share, w, 2),
+                    "contacts": _ints(r.recent_contacts, w)}
+        if reason in (Reason.CLIENT_NOT_WARM, Reason.WORKER_NOT_WARM):
+            mean = r.client_mean if reason == Reason.CLIENT_NOT_WARM else r.worker_mean
+            return {"mean": _nums(mean, w), "warm_at_least": cfg.warm_at_least}
+        if reason == Reason.GAP_MODERATE:
+            return {"gap": _nums(r.gap_recent, w), "small_at_most": cfg.small_gap_at_most}
+        if reason == Reason.FORMAL_CONTACT:
+            return {"client_share": _nums(r.client_initiated_share, w, 2),
+                    "everyday_share": _nums(r.everyday_share, w, 2),
+                    "client_share_at_least": cfg.reciprocal_client_share_at_least,
+                    "everyday_share_at_least": cfg.everyday_share_at_least,
+                    "contacts": _ints(r.recent_contacts, w)}
+        assert reason == Reason.CONTACT_TOO_THIN
+        return {"contacts": _ints(r.recent_contacts, w), "needed": cfg.min_contacts}
+
+    out = []
+    for reason, code in _REASONS:
+        w = np.flatnonzero(r.reasons & np.uint32(reason))
+        out.append(FactColumn(code, w, reason_params(reason, w) if w.size else {}))
+
+    out.append(FactColumn("coerced", np.flatnonzero(r.coerced), {}, decisive=False))
+    est, latest = r.worker_estimate.astype(f64), r.client_latest.astype(f64)
+    w = np.flatnonzero(~(np.isnan(est) | np.isnan(latest)))
+    out.append(FactColumn("estimate_vs_client", w, {
+        "estimate": _nums(est, w), "client_latest": _nums(latest, w),
+        "difference": _nums(est - latest, w)}, decisive=False))
+    w = np.flatnonzero(~np.isnan(r.gap_change))
+    out.append(FactColumn("gap_change", w, {
+        "recent": _nums(r.gap_recent, w), "earlier": _nums(r.gap_earlier, w),
+        "change": _nums(r.gap_change, w)}, decisive=False))
+    dims = r.client_latest_dims
+    w = np.flatnonzero(~np.isnan(dims).all(axis=1))
+    lowest = np.where(np.isnan(dims[w]), np.inf, dims[w]).argmin(axis=1)
+    out.append(FactColumn("client_lowest_dimension", w, {
+        "dimension": [DIMENSIONS[j] for j in lowest.tolist()],
+        "score": _nums(dims[w, lowest], np.arange(w.size))}, decisive=False))
+    return out
+
+
+def alert_columns(result: SignalResult, config: SignalConfig | None = None
+                  ) -> list[FactColumn]:
+    """The alerts that fire, one column per alert code (in `Alert` order), each with its
+    numbers; `ALERT_RULES[code]` gives the evidence and the next step."""
+    cfg = config or SignalConfig()
+    r = result
+
+    def alert_params(alert: Alert, w: np.ndarray) -> dict[str, Param | list[Param]]:
+        if alert == Alert.CLIENT_LOW:
+            return {"latest": _nums(r.client_latest, w), "below": cfg.client_low_below}
+        if alert == Alert.CLIENT_DROP:
+            return {"previous": _nums(r.client_previous, w),
+                    "latest": _nums(r.client_latest, w),
+                    "drop": _nums(r.client_previous - r.client_latest, w),
+                    "reliable_change": _nums(r.client_reliable_change, w)}
+        if alert == Alert.GAP_WIDENING:
+            return {"gap_recent": _nums(r.gap_recent, w),
+                    "gap_earlier": _nums(r.gap_earlier, w),
+                    "change": _nums(r.gap_change, w),
+                    "change_more_than": cfg.gap_widening_points,
+                    "worker_above_more_than": cfg.gap_worker_above_points}
+        if alert == Alert.WORKER_LOW_EARLY:
+            return {"latest": _nums(r.worker_latest, w), "below": cfg.worker_low_early_below,
+                    "early_days": cfg.early_days, "early_checkins": cfg.early_checkins}
+        if alert == Alert.CLIENT_CEILING:
+            return {"checkins": _ints(r.client_ceiling_count, w)}
+        if alert == Alert.NO_CHECKIN:
+            return {"client_days": _ints(r.days_since_client_checkin, w),
+                    "worker_days": _ints(r.days_since_worker_checkin, w),
+                    "client_never": _bools(r.client_checkins == 0, w),
+                    "worker_never": _bools(r.worker_checkins == 0, w),
+                    "days": cfg.no_checkin_days}
+        if alert == Alert.NO_CONTACT:
+            coerced = r.coerced[w]
+            return {"days_since": _ints(r.days_since_contact, w),
+                    "never": _bools(~r.attended_contact, w),
+                    "days": np.where(coerced, cfg.coerced_no_contact_days,
+                                     cfg.no_contact_days).tolist(),
+                    "coerced": coerced.astype(bool).tolist()}
+        assert alert == Alert.CLIENT_INITIATED_ONLY
+        return {"share": _nums(r.client_initiated_share, w, 2),
+                "at_least": cfg.client_only_share_at_least,
+                "contacts": _ints(r.recent_contacts, w)}
+
+    out = []
+    for alert, code in _ALERTS:
+        w = np.flatnonzero(r.alerts & np.uint32(alert))
+        out.append(FactColumn(code, w, alert_params(alert, w) if w.size else {}))
+    return out
+
+
+def explain(result: SignalResult, i: int, config: SignalConfig | None = None) -> list[Fact]:
+    """The facts that decided relationship i's pattern, then context facts."""
+    return [Fact(c.code, c.params_at(0), c.decisive)
+            for c in fact_columns(result.take([i]), config) if c.rows.size]
 
 
 def alerts_for(result: SignalResult, i: int,
                config: SignalConfig | None = None) -> list[AlertFinding]:
     """The alerts that fire for relationship i, each with its numbers, evidence, next step."""
-    cfg = config or SignalConfig()
-    r = result
-    bits = Alert(int(r.alerts[i]))
-    coerced = bool(r.coerced[i])
-    params: dict[Alert, dict[str, Param]] = {
-        Alert.CLIENT_LOW: {"latest": _num(r.client_latest[i]), "below": cfg.client_low_below},
-        Alert.CLIENT_DROP: {
-            "previous": _num(r.client_previous[i]), "latest": _num(r.client_latest[i]),
-            "drop": _num(r.client_previous[i] - r.client_latest[i]),
-            "reliable_change": _num(cfg.client_reliable_change)},
-        Alert.GAP_WIDENING: {
-            "gap_recent": _num(r.gap_recent[i]), "gap_earlier": _num(r.gap_earlier[i]),
-            "change": _num(r.gap_change[i]), "change_more_than": cfg.gap_widening_points,
-            "worker_above_more_than": cfg.gap_worker_above_points},
-        Alert.WORKER_LOW_EARLY: {
-            "latest": _num(r.worker_latest[i]), "below": cfg.worker_low_early_below,
-            "early_days": cfg.early_days, "early_checkins": cfg.early_checkins},
-        Alert.CLIENT_CEILING: {"checkins": int(r.client_ceiling_count[i])},
-        Alert.NO_CHECKIN: {
-            "client_days": int(r.days_since_client_checkin[i]),
-            "worker_days": int(r.days_since_worker_checkin[i]),
-            "client_never": int(r.client_checkins[i]) == 0,
-            "worker_never": int(r.worker_checkins[i]) == 0,
-            "days": cfg.no_checkin_days},
-        Alert.NO_CONTACT: {
-            "days_since": int(r.days_since_contact[i]), "never": int(r.contacts_total[i]) == 0,
-            "days": cfg.coerced_no_contact_days if coerced else cfg.no_contact_days,
-            "coerced": coerced},
-        Alert.CLIENT_INITIATED_ONLY: {
-            "share": _num(r.client_initiated_share[i], 2),
-            "at_least": cfg.client_only_share_at_least,
-            "contacts": int(r.recent_contacts[i])},
-    }
     out = []
-    for alert in Alert:
-        if alert in bits:
-            code = _code(alert)
-            rule = ALERT_RULES[code]
-            out.append(AlertFinding(code, params[alert], rule.evidence, rule.next_step))
+    for c in alert_columns(result.take([i]), config):
+        if c.rows.size:
+            rule = ALERT_RULES[c.code]
+            out.append(AlertFinding(c.code, c.params_at(0), rule.evidence, rule.next_step))
     return out

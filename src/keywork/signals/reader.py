@@ -5,11 +5,18 @@ on SQLite it is one cursor read. Nothing goes object by object through the ORM, 
 reader serves one relationship after a check-in and every relationship in a bulk job. For a
 handful of relationships the same three queries go to the database as one UNION, read
 straight into numpy: one round trip instead of three.
+
+Each client check-in carries the reliable change of the form version it was given in
+(``SignalBatch.ci_reliable_change``): ``keywork.domain.instruments.reliable_change`` of the
+reliability and norm SD in the version's definition, worked out once per version and kept,
+since a version never changes once loaded. Only a version this process has not met yet
+costs a query (once); every other read finds its amount here.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +26,9 @@ import numpy as np
 import polars as pl
 from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 
+from keywork.domain.errors import DomainError
 from keywork.domain.signals import SignalBatch
 
 KINDS = ("session", "everyday", "phone", "message", "advocacy", "group")
@@ -118,7 +127,7 @@ def _checkins_sql(where: str, join: str = _JOIN_R) -> str:
                    CASE WHEN c.rater = 'client' THEN 0 ELSE 1 END AS rater,
                    c.overall, c.score_match, c.score_presence, c.score_personal_professional,
                    c.score_cooperation, c.score_flexible_support, c.estimate_overall,
-                   CASE WHEN c.at_max THEN 1 ELSE 0 END AS at_max
+                   CASE WHEN c.at_max THEN 1 ELSE 0 END AS at_max, c.instrument_version_id
               FROM checkins_checkinresponse c {join}
              WHERE {where} AND c.rater IN ('client', 'keyworker')"""
 
@@ -138,7 +147,8 @@ REL_SCHEMA = {"id": pl.Int64, "organisation_id": pl.Int64, "client_id": pl.Int64
               "start_day": pl.Int32, "coerced": pl.Int8}
 CI_SCHEMA = {"rel": pl.Int64, "day": pl.Int32, "rater": pl.Int8, "overall": pl.Float32,
              "d0": pl.Float32, "d1": pl.Float32, "d2": pl.Float32, "d3": pl.Float32,
-             "d4": pl.Float32, "estimate": pl.Float32, "at_max": pl.Int8}
+             "d4": pl.Float32, "estimate": pl.Float32, "at_max": pl.Int8,
+             "version": pl.Int64}
 CO_SCHEMA = {"rel": pl.Int64, "day": pl.Int32, "initiator": pl.Int8, "attended": pl.Int8,
              "kind": pl.Int8}
 # One row of the small read: which part it belongs to, then the widest part's columns.
@@ -175,7 +185,7 @@ def _bulk_parts(where: str, params: list[Any], *, bulk: bool) -> _Parts:
 REL_COLUMNS = ("id", "organisation_id", "client_id", "start_day", "coerced")
 CI_COLUMNS = ("relationship_id", "day", "rater", "overall", "score_match", "score_presence",
               "score_personal_professional", "score_cooperation", "score_flexible_support",
-              "estimate_overall", "at_max")
+              "estimate_overall", "at_max", "instrument_version_id")
 CO_COLUMNS = ("relationship_id", "day", "initiator", "attended", "kind")
 
 
@@ -204,10 +214,23 @@ def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
             into.open_alerts.add((int(rel_id), value))
 
 
-def read_stored(relationship_ids: Sequence[int]) -> Stored:
-    """The stored patterns and unresolved alert codes of these relationships: one query
-    per STORED_CHUNK of them."""
+def read_stored(relationship_ids: Sequence[int] | None = None, *,
+                organisation_id: int | None = None) -> Stored:
+    """The stored patterns and unresolved alert codes of these relationships (one query per
+    STORED_CHUNK of them), or, without ids, of every relationship of the organisation (of
+    all organisations without one) in one query."""
     stored = Stored({}, set())
+    if relationship_ids is None:
+        where, params = "", []
+        if organisation_id is not None:
+            where, params = "WHERE organisation_id = %s", [organisation_id]
+        and_where = f"{where} AND" if where else "WHERE"
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
+                        f"{where} UNION ALL SELECT relationship_id, 1, code FROM signals_alert "
+                        f"{and_where} status <> 'resolved'", params * 2)
+            _add_stored(cur.fetchall(), stored)
+        return stored
     ids = [int(i) for i in relationship_ids]
     for start in range(0, len(ids), STORED_CHUNK):
         chunk = ids[start:start + STORED_CHUNK]
@@ -275,6 +298,64 @@ def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
                   ci=columns(cis, CI_SCHEMA), co=columns(cos, CO_SCHEMA)), stored
 
 
+# The reliable change of each form version this process has read, by id. A version never
+# changes once loaded, so an amount stays true; a version loaded by another process is
+# read when a check-in given in it first comes by. Saving or deleting a version in this
+# process forgets them all (rolled-back rows may leave an id to be used again).
+_FORM_AMOUNTS: dict[int, float] = {}
+
+
+def forget_form_amounts(**_kwargs: Any) -> None:
+    _FORM_AMOUNTS.clear()
+
+
+post_save.connect(forget_form_amounts, sender="checkins.InstrumentVersion",
+                  dispatch_uid="keywork.signals.reader.forget_form_amounts.save")
+post_delete.connect(forget_form_amounts, sender="checkins.InstrumentVersion",
+                    dispatch_uid="keywork.signals.reader.forget_form_amounts.delete")
+
+
+def _form_amounts(version_ids: np.ndarray) -> dict[int, float]:
+    """The reliable change of each of these form versions: from what this process knows,
+    and one query for any it has not met yet."""
+    known = dict(_FORM_AMOUNTS)  # a copy: a version saved meanwhile cannot empty it
+    missing = sorted(set(np.unique(version_ids).tolist()) - known.keys())
+    if missing:
+        from keywork.checkins.models import InstrumentVersion
+
+        found = {version.pk: _form_amount(version)
+                 for version in InstrumentVersion.objects.filter(pk__in=missing)}
+        _FORM_AMOUNTS.update(found)
+        known.update(found)
+    return known
+
+
+def _form_amount(version: Any) -> float:
+    """The version's reliable change, as the check-in pages use it (NaN, and so the
+    engine's default, for a definition that does not parse)."""
+    from keywork.checkins.selectors import domain_instrument
+
+    try:
+        return domain_instrument(version).scoring.reliability.reliable_change
+    except DomainError:
+        return math.nan
+
+
+def _client_amounts(ci: dict[str, np.ndarray], forms: dict[int, float]) -> np.ndarray:
+    """Each client check-in's reliable change, from its form version (NaN on the
+    keyworker's check-ins and where the version's values are not usable)."""
+    version = ci["version"]
+    out = np.full(version.shape, np.nan, dtype=np.float32)
+    if not forms:
+        return out
+    ids = np.array(sorted(forms), dtype=np.int64)
+    amounts = np.array([forms[i] for i in ids.tolist()], dtype=np.float32)
+    at = np.minimum(np.searchsorted(ids, version), ids.size - 1)
+    found = (ids[at] == version) & (ci["rater"] == 0)
+    out[found] = amounts[at[found]]
+    return out
+
+
 def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
                organisation_id: int | None = None, with_stored: bool = False) -> LoadedBatch:
     """The columns of the open relationships asked for. With ``with_stored`` and a few
@@ -311,6 +392,7 @@ def load_batch(*, as_of_day: int, relationship_ids: Sequence[int] | None = None,
         co_initiator=co["initiator"],
         co_attended=co["attended"].astype(bool),
         co_kind=co["kind"],
+        ci_reliable_change=_client_amounts(ci, _form_amounts(ci["version"][ci["rater"] == 0])),
     )
     return LoadedBatch(batch=batch, organisation_id=parts.organisation_id,
                        client_id=parts.client_id, stored=stored)

@@ -3,22 +3,22 @@
 ``relationship_evaluate`` serves one relationship right after a check-in; ``signals_evaluate_all``
 serves every open relationship of every organisation in a bulk job. Both read the database in
 bulk (``signals.reader``), run the same vectorised engine (``keywork.domain.signals``) once per
-organisation (each has its own thresholds), and write states and new alerts in bulk.
+organisation (each has its own thresholds), and write states and new alerts in bulk: the facts
+of a chunk of relationships are built column by column as JSON and go to the database as one
+statement for the states and one for the new alerts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import time
+import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,65 +27,25 @@ from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
-from keywork.signals.models import Alert, RelationshipState
+from keywork.signals.models import Alert
 from keywork.signals.reader import Stored, load_batch, read_stored
 
-CLIENT_INSTRUMENT = "checkin-client-short"
+logger = logging.getLogger(__name__)
 
 
 def as_of_day(day: dt.date | None = None) -> int:
     return engine.day_number(day or timezone.localdate())
 
 
-_CONFIGS: dict[tuple[int, str, int, str], engine.SignalConfig] = {}
-
-# The current version of the client's short form, whose reliability sets the client's
-# reliable change. Read once and kept: saving or deleting an instrument version in this
-# process forgets it at once; a version loaded by another process (``keywork
-# load_instruments``) is seen within CLIENT_FORM_SECONDS.
-CLIENT_FORM_SECONDS = 60.0
+# The thresholds built from each combination of organisation and stored overrides, with the
+# problems found in them (key → message).
+_CONFIGS: dict[tuple[int, str], tuple[engine.SignalConfig, dict[str, str]]] = {}
+# (organisation, key, message) already logged: each problem is logged once per process.
+_REPORTED: set[tuple[int, str, str]] = set()
 
 
-@dataclass
-class _ClientForm:
-    read_at: float = -math.inf
-    version: Any = None
-
-
-_client_form = _ClientForm()
-
-
-def forget_client_form(**_kwargs: Any) -> None:
-    _client_form.read_at = -math.inf
-    _client_form.version = None
-
-
-post_save.connect(forget_client_form, sender="checkins.InstrumentVersion",
-                  dispatch_uid="keywork.signals.forget_client_form.save")
-post_delete.connect(forget_client_form, sender="checkins.InstrumentVersion",
-                    dispatch_uid="keywork.signals.forget_client_form.delete")
-
-
-def _current_client_form() -> Any:
-    from keywork.checkins.models import InstrumentVersion
-
-    now = time.monotonic()
-    if now - _client_form.read_at >= CLIENT_FORM_SECONDS:
-        _client_form.version = (InstrumentVersion.objects
-                                .filter(instrument__code=CLIENT_INSTRUMENT)
-                                .order_by("-version").first())
-        _client_form.read_at = now
-    return _client_form.version
-
-
-def config_for(organisation_id: int, *, overrides: Mapping[str, Any] | None = None
-               ) -> engine.SignalConfig:
-    """The organisation's thresholds: defaults, the client form's reliability, overrides.
-    Built once per combination of overrides and form version. A caller that holds the
-    organisation's policy already passes its ``signal_overrides``; otherwise they are
-    read."""
-    from keywork.checkins.selectors import domain_instrument
-
+def _settings(organisation_id: int, overrides: Any = None
+              ) -> tuple[engine.SignalConfig, dict[str, str]]:
     if overrides is None:
         from keywork.checkins.models import CheckinPolicy
 
@@ -93,21 +53,35 @@ def config_for(organisation_id: int, *, overrides: Mapping[str, Any] | None = No
             CheckinPolicy.objects.filter(organisation_id=organisation_id)
             .values_list("signal_overrides", flat=True).first()
         )
-    overrides = overrides or {}
-    version = _current_client_form()
-    key = (organisation_id, json.dumps(overrides, sort_keys=True),
-           version.pk if version else 0, version.digest if version else "")
-    if key in _CONFIGS:
-        return _CONFIGS[key]
-    instrument = domain_instrument(version) if version else None
-    try:
-        config = engine.SignalConfig.from_dict(dict(overrides), client_instrument=instrument)
-    except DomainError as exc:
-        raise ApplicationError(str(exc), code="signal_settings") from exc
-    if len(_CONFIGS) > 256:
-        _CONFIGS.clear()
-    _CONFIGS[key] = config
-    return config
+    overrides = {} if overrides is None else overrides
+    key = (organisation_id, json.dumps(overrides, sort_keys=True, default=repr))
+    found = _CONFIGS.get(key)
+    if found is None:
+        found = engine.SignalConfig.from_stored(overrides)
+        if len(_CONFIGS) > 256:
+            _CONFIGS.clear()
+        _CONFIGS[key] = found
+    for name, message in found[1].items():
+        if (organisation_id, name, message) not in _REPORTED:
+            _REPORTED.add((organisation_id, name, message))
+            logger.warning("Organisation %s: the stored signal setting %r is not valid, its "
+                           "default is used: %s", organisation_id,
+                           name or "signal_overrides", message)
+    return found
+
+
+def config_for(organisation_id: int, *, overrides: Any = None) -> engine.SignalConfig:
+    """The organisation's thresholds: the defaults and its stored overrides. A caller that
+    holds the organisation's policy already passes its ``signal_overrides``; otherwise they
+    are read. Never raises for stored overrides that became invalid: each invalid key keeps
+    its default, and the problem is logged once (``settings_problems`` lists them)."""
+    return _settings(organisation_id, overrides)[0]
+
+
+def settings_problems(organisation_id: int, *, overrides: Any = None) -> dict[str, str]:
+    """The organisation's stored signal settings that are not valid (key → why); "" stands
+    for the overrides as a whole."""
+    return dict(_settings(organisation_id, overrides)[1])
 
 
 def validate_overrides(overrides: dict[str, Any]) -> engine.SignalConfig:
@@ -123,6 +97,20 @@ class EvaluationSummary:
     patterns: dict[str, int]
     alerts_opened: int
     pattern_changes: int
+    # Organisations whose stored settings had invalid keys (organisation id → key → why);
+    # those keys were evaluated with their defaults.
+    settings_problems: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+KEEP_FEATURES = ("client_checkins", "worker_checkins", "client_latest", "worker_latest",
+                 "worker_estimate", "client_mean", "worker_mean", "gap_recent", "gap_change",
+                 "days_since_client_checkin", "days_since_worker_checkin",
+                 "days_since_contact", "contacts_in_window", "client_initiated_share",
+                 "dna_rate", "everyday_share")
+_FEATURES_TEMPLATE = "{" + ",".join(f'"{name}":%s' for name in KEEP_FEATURES) + "}"
+# Relationships written per statement in a bulk run (and per tick of its progress).
+STORE_CHUNK = 5000
+Progress = Callable[[int], object]
 
 
 def _jsonable(params: Any) -> Any:
@@ -135,73 +123,192 @@ def _jsonable(params: Any) -> Any:
     return params
 
 
-KEEP_FEATURES = ("client_checkins", "worker_checkins", "client_latest", "worker_latest",
-                 "worker_estimate", "client_mean", "worker_mean", "gap_recent", "gap_change",
-                 "days_since_client_checkin", "days_since_worker_checkin",
-                 "days_since_contact", "contacts_in_window", "client_initiated_share",
-                 "dna_rate", "everyday_share")
-STATE_FIELDS = ["pattern", "facts", "features", "evaluated_at", "updated_at"]
+def _json_values(values: list[Any]) -> list[str]:
+    """Each value as JSON text. Numbers, None and booleans are encoded in one call (their
+    texts hold no comma); other values one by one."""
+    if not values:
+        return []
+    if any(isinstance(v, str | dict | list) for v in values):
+        return [json.dumps(v) for v in values]
+    return json.dumps(values, separators=(",", ":"))[1:-1].split(",")
+
+
+# JSON templates by column shape: the code, the parameter names with the constant values
+# (thresholds), and the constants after the parameters. A handful per configuration.
+_TEMPLATES: dict[tuple[Any, ...], str] = {}
+
+
+def _template(code: str, params: Mapping[str, Any], rest: tuple[tuple[str, Any], ...]) -> str:
+    key = (code, tuple((k, None if isinstance(v, list) else (type(v), v))
+                       for k, v in params.items()), rest)
+    found = _TEMPLATES.get(key)
+    if found is None:
+        parts = [f"{json.dumps(k)}:%s" if isinstance(v, list)
+                 else f"{json.dumps(k)}:{json.dumps(v)}".replace("%", "%%")
+                 for k, v in params.items()]
+        tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}".replace("%", "%%") for k, v in rest)
+        found = '{"params":{' + ",".join(parts) + "}" + tail + "}"
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = found
+    return found
+
+
+def _column_json(column: engine.FactColumn, rest: tuple[tuple[str, Any], ...]) -> list[str]:
+    """One JSON object per row of a fact or alert column: its params, then ``rest``
+    (constants). The same values as ``explain``/``alerts_for`` give, without building a
+    dict per row."""
+    template = _template(column.code, column.params, rest)
+    lists = [_json_values(v) for v in column.params.values() if isinstance(v, list)]
+    if not lists:
+        return [template % ()] * int(column.rows.size)
+    return [template % values for values in zip(*lists, strict=True)]
+
+
+def _facts_json(result: engine.SignalResult, cfg: engine.SignalConfig) -> list[str]:
+    """Each relationship's facts (``explain``) as a JSON list."""
+    per_row: list[list[str]] = [[] for _ in range(result.n)]
+    for column in engine.fact_columns(result, cfg):
+        if not column.rows.size:
+            continue
+        texts = _column_json(column, (("decisive", column.decisive),))
+        head = '{"code":' + json.dumps(column.code) + ","
+        for i, text in zip(column.rows.tolist(), texts, strict=True):
+            per_row[i].append(head + text[1:])
+    return ["[" + ",".join(facts) + "]" for facts in per_row]
+
+
+def _features_json(result: engine.SignalResult) -> list[str]:
+    """Each relationship's kept features as a JSON object (two decimals, None for NaN)."""
+    lists = [_json_values([None if v != v else round(v, 2)
+                           for v in getattr(result, name).astype(np.float64).tolist()])
+             for name in KEEP_FEATURES]
+    return [_FEATURES_TEMPLATE % values for values in zip(*lists, strict=True)]
+
+
+# Below this many rows a write lists its rows as VALUES (quicker to plan: a check-in's one
+# relationship); from it on, the rows travel as one JSON document.
+VALUES_BELOW = 50
+_STATE_COLUMNS = ("organisation_id, relationship_id, pattern, previous_pattern, pattern_since, "
+                  "facts, features, evaluated_at, created_at, updated_at")
+# A relationship whose pattern changed moves its old pattern to ``previous_pattern`` and
+# restarts ``pattern_since``; one whose pattern stayed keeps both as stored.
+_STATE_UPDATE = """ON CONFLICT (relationship_id) DO UPDATE SET
+    previous_pattern = CASE WHEN {t}.pattern <> excluded.pattern
+                            THEN {t}.pattern ELSE {t}.previous_pattern END,
+    pattern_since = CASE WHEN {t}.pattern <> excluded.pattern
+                         THEN excluded.pattern_since ELSE {t}.pattern_since END,
+    pattern = excluded.pattern, facts = excluded.facts, features = excluded.features,
+    evaluated_at = excluded.evaluated_at, updated_at = excluded.updated_at"""
+_ALERT_COLUMNS = ("organisation_id, relationship_id, client_id, source, code, status, "
+                  "raised_at, facts, note, created_at, updated_at")
+
+
+# The writes below are built from constants and placeholders only; every value travels as
+# a parameter.
+def _states_sql(rows: int) -> str:
+    """Upsert ``rows`` states given as VALUES, or, with 0, as one JSON document."""
+    table = "signals_relationshipstate"
+    if connection.vendor == "postgresql":
+        head, t, jsonb = f"INSERT INTO {table} AS s ({_STATE_COLUMNS})", "s", "::jsonb"
+        from_document = """SELECT x.o, x.r, x.p, '', %s, x.f, x.e, %s, %s, %s
+                             FROM jsonb_to_recordset(%s::jsonb)
+                               AS x(o bigint, r bigint, p text, f jsonb, e jsonb)"""
+    else:
+        head, t, jsonb = f"INSERT INTO {table} ({_STATE_COLUMNS})", table, ""
+        from_document = """SELECT json_extract(value, '$.o'), json_extract(value, '$.r'),
+                                  json_extract(value, '$.p'), '', %s,
+                                  json_extract(value, '$.f'), json_extract(value, '$.e'),
+                                  %s, %s, %s
+                             FROM json_each(%s) WHERE true"""
+    row = f"(%s, %s, %s, '', %s, %s{jsonb}, %s{jsonb}, %s, %s, %s)"
+    body = "VALUES " + ", ".join([row] * rows) if rows else from_document
+    return f"{head} {body} {_STATE_UPDATE.format(t=t)}"
+
+
+def _alerts_sql(rows: int) -> str:
+    """Insert ``rows`` new alerts given as VALUES, or, with 0, as one JSON document; one
+    already unresolved for its relationship and code is left alone."""
+    head = f"INSERT INTO signals_alert ({_ALERT_COLUMNS})"
+    if connection.vendor == "postgresql":
+        jsonb = "::jsonb"
+        from_document = """SELECT x.o, x.r, x.c, %s, x.k, %s, %s, x.f, '', %s, %s
+                             FROM jsonb_to_recordset(%s::jsonb)
+                               AS x(o bigint, r bigint, c bigint, k text, f jsonb)"""
+    else:
+        jsonb = ""
+        from_document = """SELECT json_extract(value, '$.o'), json_extract(value, '$.r'),
+                                  json_extract(value, '$.c'), %s, json_extract(value, '$.k'),
+                                  %s, %s, json_extract(value, '$.f'), '', %s, %s
+                             FROM json_each(%s) WHERE true"""
+    row = f"(%s, %s, %s, %s, %s, %s, %s, %s{jsonb}, '', %s, %s)"
+    body = "VALUES " + ", ".join([row] * rows) if rows else from_document
+    return f"{head} {body} ON CONFLICT DO NOTHING"
+
+
+def _write_states(rows: list[tuple[int, int, str, str, str]], now: Any) -> None:
+    """(organisation, relationship, pattern, facts JSON, features JSON) per row."""
+    with connection.cursor() as cur:
+        if len(rows) < VALUES_BELOW:
+            cur.execute(_states_sql(len(rows)), [
+                v for o, r, p, f, e in rows for v in (o, r, p, now, f, e, now, now, now)])
+        else:
+            document = ",".join(f'{{"o":{o},"r":{r},"p":"{p}","f":{f},"e":{e}}}'
+                                for o, r, p, f, e in rows)
+            cur.execute(_states_sql(0), [now, now, now, now, f"[{document}]"])
+
+
+def _write_alerts(rows: list[tuple[int, int, int, str, str]], now: Any) -> None:
+    """(organisation, relationship, client, code, facts JSON) per new alert."""
+    source, status = Alert._meta.get_field("source").get_default(), Alert.Status.OPEN
+    with connection.cursor() as cur:
+        if len(rows) < VALUES_BELOW:
+            cur.execute(_alerts_sql(len(rows)), [
+                v for o, r, c, k, f in rows for v in (o, r, c, source, k, status, now, f, now,
+                                                      now)])
+        else:
+            document = ",".join(f'{{"o":{o},"r":{r},"c":{c},"k":{json.dumps(k)},"f":{f}}}'
+                                for o, r, c, k, f in rows)
+            cur.execute(_alerts_sql(0), [source, status, now, now, now, f"[{document}]"])
 
 
 def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarray,
-           cfg_for: Callable[[int], engine.SignalConfig], now: dt.datetime,
-           known: Stored | None = None) -> tuple[int, int]:
-    """Upsert states and open new alerts for every relationship in ``result``. ``known``:
-    what the reader already found stored for these relationships, if it was asked."""
-    rel_ids = [int(x) for x in result.rel_id]
-    found = known if known is not None else read_stored(rel_ids)
-    stored, existing = found.patterns, found.open_alerts
-    columns = result.columns()
-    kept = {name: columns[name] for name in KEEP_FEATURES}
-    # A relationship whose pattern changed moves its old pattern to ``previous_pattern``
-    # and restarts ``pattern_since``; one whose pattern stayed keeps both as stored.
-    changed_states: list[RelationshipState] = []
-    same_states: list[RelationshipState] = []
-    alerts: list[Alert] = []
+           cfg: engine.SignalConfig, now: dt.datetime, stored: Stored) -> tuple[int, int]:
+    """Upsert the states and open the new alerts of the relationships in ``result`` (one
+    organisation's, evaluated with ``cfg``): one statement for the states, one for the
+    alerts. ``stored``: what was found stored for them (patterns, unresolved alerts)."""
+    n = result.n
+    if not n:
+        return 0, 0
+    rel_ids = result.rel_id.tolist()
+    orgs = org_ids.tolist()
+    patterns = [engine.PATTERN_CODES[p] for p in result.pattern.tolist()]
     changes = 0
-    for i, rel_id in enumerate(rel_ids):
-        org_id = int(org_ids[i])
-        cfg = cfg_for(org_id)
-        pattern = engine.pattern_code(result, i)
-        before = stored.get(rel_id)
-        changed = bool(before) and before != pattern
-        changes += changed
-        facts = [{"code": f.code, "params": _jsonable(dict(f.params)), "decisive": f.decisive}
-                 for f in engine.explain(result, i, cfg)]
-        features = {}
-        for name, column in kept.items():
-            value = float(column[i])
-            features[name] = None if math.isnan(value) else round(value, 2)
-        state = RelationshipState(
-            organisation_id=org_id, relationship_id=rel_id, pattern=pattern,
-            previous_pattern=before if changed and before else "", pattern_since=now,
-            facts=facts, features=features, evaluated_at=now,
-        )
-        (changed_states if changed or before is None else same_states).append(state)
-        for finding in engine.alerts_for(result, i, cfg):
-            if finding.code in cfg.disabled_alerts or (rel_id, finding.code) in existing:
-                continue
-            alerts.append(Alert(
-                organisation_id=org_id, relationship_id=rel_id, client_id=int(client_ids[i]),
-                code=finding.code, raised_at=now,
-                facts={"params": _jsonable(dict(finding.params)), "evidence": finding.evidence,
-                       "next_step": finding.next_step},
-            ))
-    for states, fields in ((changed_states, [*STATE_FIELDS, "previous_pattern",
-                                             "pattern_since"]),
-                           (same_states, STATE_FIELDS)):
-        if states:
-            RelationshipState.objects.bulk_create(
-                states, batch_size=2000, update_conflicts=True,
-                unique_fields=["relationship"], update_fields=fields)
+    for rel_id, pattern in zip(rel_ids, patterns, strict=True):
+        before = stored.patterns.get(rel_id)
+        changes += bool(before) and before != pattern
+    alerts: list[tuple[int, int, int, str, str]] = []
+    clients = client_ids.tolist()
+    for column in engine.alert_columns(result, cfg):
+        if not column.rows.size or column.code in cfg.disabled_alerts:
+            continue
+        rule = engine.ALERT_RULES[column.code]
+        texts = _column_json(column, (("evidence", rule.evidence),
+                                      ("next_step", rule.next_step)))
+        for i, text in zip(column.rows.tolist(), texts, strict=True):
+            if (rel_ids[i], column.code) not in stored.open_alerts:
+                alerts.append((orgs[i], rel_ids[i], clients[i], column.code, text))
+    at = connection.ops.adapt_datetimefield_value(now)
+    _write_states(list(zip(orgs, rel_ids, patterns, _facts_json(result, cfg),
+                           _features_json(result), strict=True)), at)
     if alerts:
-        Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
+        _write_alerts(alerts, at)
     return len(alerts), changes
 
 
 def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | None,
-              day: dt.date | None,
-              overrides: Mapping[int, Mapping[str, Any]] | None = None) -> EvaluationSummary:
+              day: dt.date | None, overrides: Mapping[int, Any] | None = None,
+              progress: Progress | None = None) -> EvaluationSummary:
     loaded = load_batch(as_of_day=as_of_day(day), relationship_ids=relationship_ids,
                         organisation_id=organisation_id,
                         with_stored=relationship_ids is not None)
@@ -209,16 +316,14 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
     if batch.n == 0:
         return EvaluationSummary(0, {}, 0, 0)
     now = timezone.now()
-    configs: dict[int, engine.SignalConfig] = {}
     known = overrides or {}
-
-    def cfg_for(org_id: int) -> engine.SignalConfig:
-        if org_id not in configs:
-            configs[org_id] = config_for(org_id, overrides=known.get(org_id))
-        return configs[org_id]
-
+    stored = loaded.stored
+    if stored is None:
+        stored = (read_stored(relationship_ids) if relationship_ids is not None
+                  else read_stored(organisation_id=organisation_id))
     opened = changes = 0
     counts: dict[str, int] = {}
+    problems: dict[int, dict[str, str]] = {}
     orgs = loaded.organisation_id
     for org_id in (orgs[:1] if batch.n == 1 else np.unique(orgs)):
         if batch.n == 1:
@@ -226,23 +331,31 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
         else:
             idx = np.flatnonzero(orgs == org_id)
             sub = batch if idx.size == batch.n else engine.select_relationships(batch, idx)
-        result = engine.evaluate(sub, cfg_for(int(org_id)))
+        cfg, found = _settings(int(org_id), known.get(int(org_id)))
+        if found:
+            problems[int(org_id)] = dict(found)
+        result = engine.evaluate(sub, cfg)
         # Inside a caller's transaction (a check-in) no savepoint of its own: the caller
         # decides what a failure rolls back.
         with transaction.atomic(savepoint=False):
-            o, c = _store(result, orgs[idx], loaded.client_id[idx], cfg_for, now,
-                          known=loaded.stored)
-        opened += o
-        changes += c
+            for start in range(0, result.n, STORE_CHUNK):
+                part = slice(start, start + STORE_CHUNK)
+                chunk = result if result.n <= STORE_CHUNK else result.take(part)
+                o, c = _store(chunk, orgs[idx][part], loaded.client_id[idx][part], cfg, now,
+                              stored)
+                opened += o
+                changes += c
+                if progress is not None:
+                    progress(min(STORE_CHUNK, result.n - start))
         codes, n = np.unique(result.pattern, return_counts=True)
         for code, k in zip(codes, n, strict=True):
             name = engine.PATTERN_CODES[int(code)]
             counts[name] = counts.get(name, 0) + int(k)
-    return EvaluationSummary(int(batch.n), counts, opened, changes)
+    return EvaluationSummary(int(batch.n), counts, opened, changes, problems)
 
 
 def relationship_evaluate(*, relationship_ids: Sequence[int], day: dt.date | None = None,
-                          overrides: Mapping[int, Mapping[str, Any]] | None = None
+                          overrides: Mapping[int, Any] | None = None
                           ) -> EvaluationSummary:
     """Re-evaluate a few relationships now (after a check-in or a contact).
 
@@ -253,9 +366,13 @@ def relationship_evaluate(*, relationship_ids: Sequence[int], day: dt.date | Non
                      overrides=overrides)
 
 
-def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None
-                         ) -> EvaluationSummary:
-    summary = _evaluate(relationship_ids=None, organisation_id=organisation_id, day=day)
+def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None,
+                         progress: Progress | None = None) -> EvaluationSummary:
+    """Evaluate every open relationship (of one organisation, or of all). ``progress``, if
+    given, is called with the number of relationships each time a chunk of them has been
+    evaluated and stored."""
+    summary = _evaluate(relationship_ids=None, organisation_id=organisation_id, day=day,
+                        progress=progress)
     audit_record(actor=None, action="system", organisation_id=organisation_id,
                  detail=f"signals evaluated: {summary.relationships} relationships, "
                         f"{summary.alerts_opened} new alerts")
