@@ -393,3 +393,29 @@ def test_the_command_counts_relationships_not_organisations(world):
     shown = err.getvalue()
     assert "4/4" in shown
     assert "relationship" in shown
+
+
+def test_the_trend_weighs_a_mixed_pair_of_forms_by_the_larger_reliable_change(world):
+    """Short form (22.3 points) then monthly (14.4): a fall of 18 is within the short
+    form's noise, so neither the trend nor the drop alert calls it worse."""
+    from keywork.checkins.selectors import client_trend
+
+    rel = world.relationships["own"]
+    _checkin(rel, "client", 80, 20)
+    _checkin(rel, "client", 62, 2, version=_version("checkin-client-monthly"))
+    assert client_trend(rel).direction == "same"
+    relationship_evaluate(relationship_ids=[rel.pk])
+    assert not Alert.objects.filter(relationship=rel, code="client_drop").exists()
+    _checkin(rel, "client", 55, 1, version=_version("checkin-client-monthly"))
+    # Two monthly check-ins against one short: still the larger amount decides.
+    assert client_trend(rel).direction == "same"
+
+
+def test_the_trend_uses_the_monthly_forms_own_amount_between_two_monthly_checkins(world):
+    from keywork.checkins.selectors import client_trend
+
+    rel = world.relationships["own"]
+    monthly = _version("checkin-client-monthly")
+    _checkin(rel, "client", 80, 20, version=monthly)
+    _checkin(rel, "client", 62, 2, version=monthly)
+    assert client_trend(rel).direction == "worse"

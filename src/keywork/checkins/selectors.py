@@ -464,7 +464,10 @@ def client_trend(relationship: Relationship) -> Trend:
     assert latest.overall is not None
     before = sum(r.overall or 0.0 for r in earlier) / len(earlier)
     change = latest.overall - before
-    threshold = domain_instrument(latest.instrument_version).scoring.reliability.reliable_change
+    # Check-ins of different forms carry different amounts: the larger one decides, as in
+    # the signal engine's drop alert, so the trend and the alert never disagree on a pair.
+    threshold = max(domain_instrument(r.instrument_version).scoring.reliability.reliable_change
+                    for r in rows)
     direction = "better" if change >= threshold else "worse" if change <= -threshold else "same"
     return Trend(direction, len(rows))
 
