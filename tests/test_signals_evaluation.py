@@ -131,6 +131,31 @@ def test_resolving_an_alert_needs_a_note_and_is_audited(world):
     assert alert.resolved_by == world.supervisor
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["one relationship", "bulk"])
+def test_a_resolved_alert_stays_resolved_until_something_new_is_recorded(world, bulk):
+    rel = world.relationships["own"]
+    sup = world.memberships["supervisor"]
+
+    def evaluate() -> None:
+        if bulk:
+            signals_evaluate_all(organisation_id=world.org.pk)
+        else:
+            relationship_evaluate(relationship_ids=[rel.pk])
+
+    for days, score in ((30, 30), (16, 32), (2, 28)):
+        _checkin(rel, "client", score, days)
+    evaluate()
+    low = Alert.objects.get(relationship=rel, code="client_low")
+    alert_resolve(membership=sup, alert=low, note="Talked it through; we agreed a plan.")
+    evaluate()  # the same facts the next night: not handed the alert again
+    assert not Alert.objects.filter(relationship=rel, code="client_low").exclude(
+        pk=low.pk).exists()
+    _checkin(rel, "client", 26, 0)  # a new check-in, still low: raised again
+    evaluate()
+    again = Alert.objects.get(relationship=rel, code="client_low", status="open")
+    assert again.pk != low.pk
+
+
 def test_bulk_command_and_export_cover_every_active_relationship(world, tmp_path, capsys):
     rel = world.relationships["own"]
     for days in (30, 10):

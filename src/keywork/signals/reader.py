@@ -198,12 +198,24 @@ def _padded(sql: str, part: int, columns: Sequence[str]) -> str:
 STORED_CHUNK = 5000
 
 
+# An alert holds its code on a relationship while it is unresolved, and after it was
+# resolved until something new is recorded (a check-in or a contact): a person who
+# resolved it with a note is not handed the same alert the next night on the same facts.
+# New facts that still meet the rule raise it again.
+HELD_ALERT = (
+    "(a.status <> 'resolved' OR a.resolved_at >= COALESCE((SELECT MAX(x.created_at) FROM ("
+    "SELECT c.created_at FROM checkins_checkinresponse c "
+    "WHERE c.relationship_id = a.relationship_id UNION ALL "
+    "SELECT k.created_at FROM contacts_contact k "
+    "WHERE k.relationship_id = a.relationship_id) x), a.resolved_at))")
+
+
 def _stored_sql(n: int) -> str:
     marks = ", ".join(["%s"] * n)
     return (f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
             f"WHERE relationship_id IN ({marks}) "
-            f"UNION ALL SELECT relationship_id, 1, code FROM signals_alert "
-            f"WHERE relationship_id IN ({marks}) AND status <> 'resolved'")
+            f"UNION ALL SELECT a.relationship_id, 1, a.code FROM signals_alert a "
+            f"WHERE a.relationship_id IN ({marks}) AND {HELD_ALERT}")
 
 
 def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
@@ -216,7 +228,7 @@ def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
 
 def read_stored(relationship_ids: Sequence[int] | None = None, *,
                 organisation_id: int | None = None) -> Stored:
-    """The stored patterns and unresolved alert codes of these relationships (one query per
+    """The stored patterns and held alert codes (`HELD_ALERT`) of these relationships (one query per
     STORED_CHUNK of them), or, without ids, of every relationship of the organisation (of
     all organisations without one) in one query."""
     stored = Stored({}, set())
@@ -224,11 +236,11 @@ def read_stored(relationship_ids: Sequence[int] | None = None, *,
         where, params = "", []
         if organisation_id is not None:
             where, params = "WHERE organisation_id = %s", [organisation_id]
-        and_where = f"{where} AND" if where else "WHERE"
+        alerts_where = "WHERE a.organisation_id = %s AND" if where else "WHERE"
         with connection.cursor() as cur:
             cur.execute(f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
-                        f"{where} UNION ALL SELECT relationship_id, 1, code FROM signals_alert "
-                        f"{and_where} status <> 'resolved'", params * 2)
+                        f"{where} UNION ALL SELECT a.relationship_id, 1, a.code "
+                        f"FROM signals_alert a {alerts_where} {HELD_ALERT}", params * 2)
             _add_stored(cur.fetchall(), stored)
         return stored
     ids = [int(i) for i in relationship_ids]
