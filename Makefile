@@ -38,7 +38,8 @@ demo: $(VENV)/.installed var/secret_key
 	  SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/keywork migrate --verbosity 0 && \
 	$(BIN)/keywork collectstatic --noinput --verbosity 0 && \
-	$(BIN)/keywork seed_demo --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED) --if-empty && \
+	$(BIN)/keywork seed_demo --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED) --if-empty \
+	  --evaluate && \
 	$(BIN)/keywork evaluate_signals --no-progress && \
 	$(BIN)/keywork check_safeguarding && \
 	$(BIN)/keywork demo_logins && \

@@ -531,3 +531,24 @@ def test_a_client_writes_their_own_words_in_their_own_language(demo):
     assert said[(True, True, False)] > 0
     assert said[(False, False, True)] > 0
     assert set(said) == {(True, True, False), (False, False, True)}
+
+
+def test_with_evaluate_the_demo_has_changed_patterns_and_an_agenda_with_the_engines_alerts(db):
+    from keywork.signals.models import Alert, RelationshipState
+    from keywork.supervision.models import AgendaItem
+
+    seed(evaluate=True, clients=300)
+    changed = RelationshipState.objects.pattern_changed()
+    assert changed.exists()
+    # The first run is stamped as of two weeks before the demo's day, the changes on it.
+    first = AS_OF - dt.timedelta(days=13)
+    assert RelationshipState.objects.filter(pattern_since__date__lte=first).exists()
+    assert all(s.pattern_since.date() > first for s in changed)
+    assert Alert.objects.filter(source="signals").exists()
+    assert AgendaItem.objects.filter(kind="alert").exists()
+
+
+def test_without_evaluate_the_demo_leaves_the_engine_to_its_own_run(demo):
+    from keywork.signals.models import RelationshipState
+
+    assert not RelationshipState.objects.exists()

@@ -36,6 +36,7 @@ from keywork.demo.generate import CONTACT_BATCH, ServicePlan, plan_service
 from keywork.demo.loader import Loader, remove_organisation
 from keywork.organisations.models import Membership, Organisation
 from keywork.relationships.models import Relationship
+from keywork.signals.services import signals_evaluate_all
 
 Say = Callable[[str], None]
 
@@ -81,12 +82,22 @@ def _quiet(_: str) -> None:
 BULK_CLIENTS = 2_000
 
 
+# With ``evaluate``, the nightly evaluation has "run" this many days before the demo's
+# day, and again on the day: some relationships have changed pattern since.
+HISTORY_DAYS = 14
+
+
 def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: bool = False,
               if_empty: bool = False, truth: Path | None = None,
               progress: bool | None = None, say: Say = _quiet,
-              bulk_from: int = BULK_CLIENTS) -> SeedResult:
+              bulk_from: int = BULK_CLIENTS, evaluate: bool = False) -> SeedResult:
     """Load the demo service: the same clients, seed and date give the same rows (and, in
-    a fresh database, the same ids)."""
+    a fresh database, the same ids).
+
+    ``evaluate``: also run the signal engine as the service's nightly job would have,
+    ``HISTORY_DAYS`` before ``as_of`` and on it, before the other apps add their rows, so
+    the supervisor sees changed patterns and the demo supervision sessions gather the
+    engine's alerts."""
     if clients < 1:
         raise ApplicationError("Give at least one client.")
     if seed < 0:
@@ -108,6 +119,9 @@ def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: b
         loader = _load(plan, progress=progress, bulk=clients >= bulk_from)
         org_id = loader.real_id(Organisation, 1)
         CheckinPolicy.objects.create(organisation_id=org_id, keyworker_visibility=DEMO_POLICY)
+        if evaluate:
+            for day in (as_of - dt.timedelta(days=HISTORY_DAYS), as_of):
+                signals_evaluate_all(organisation_id=org_id, day=day)
         _seed_extras(organisation_id=org_id, seed=seed, as_of=as_of, say=say)
         audit_record(actor=None, action="system", organisation_id=org_id,
                      detail=f"demo service loaded: {clients} clients, seed {seed}")

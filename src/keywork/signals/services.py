@@ -316,6 +316,9 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
     if batch.n == 0:
         return EvaluationSummary(0, {}, 0, 0)
     now = timezone.now()
+    if day is not None and day < timezone.localdate():
+        # An evaluation as of an earlier day is stamped as if it had run that day.
+        now -= dt.timedelta(days=(timezone.localdate() - day).days)
     known = overrides or {}
     stored = loaded.stored
     if stored is None:

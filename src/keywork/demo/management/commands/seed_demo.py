@@ -35,6 +35,9 @@ class Command(BaseCommand):
                             help="write the planted relationship patterns to this CSV file")
         parser.add_argument("--no-progress", action="store_true",
                             help="no progress bars on stderr")
+        parser.add_argument("--evaluate", action="store_true",
+                            help="also evaluate patterns and alerts as the nightly job would "
+                                 "have, two weeks ago and today")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                 clients=options["clients"], seed=options["seed"], as_of=options["as_of"],
                 reset=options["reset"], if_empty=options["if_empty"], truth=options["truth"],
                 progress=False if options["no_progress"] else None,
-                say=self.stdout.write)
+                say=self.stdout.write, evaluate=options["evaluate"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if not result.loaded:
