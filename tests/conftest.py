@@ -10,6 +10,10 @@ os.environ.setdefault("KEYWORK_TESTING", "1")
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise indexes every static file when its middleware starts, and each test
+    # client starts the middleware afresh (about a tenth of a second, thousands of times
+    # in the suite). Looking files up as they are asked for serves the same files.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True, scope="session")
