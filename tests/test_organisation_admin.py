@@ -253,6 +253,20 @@ def test_admin_pages_show_no_client_names(world, admin_http):
             assert client.family_name not in html, name
 
 
+def _policy_page(http: HttpClient) -> dict:
+    """The check-in policy form as shown: what a browser sends on Save."""
+    form = http.get(reverse("organisations:checkin_policy")).context["form"]
+    data = {}
+    for field in form:
+        value = field.value()
+        if field.widget_type == "checkbox":
+            if value:
+                data[field.name] = "on"
+        elif value is not None:
+            data[field.name] = value
+    return data
+
+
 def test_administrator_sets_check_in_policy_and_thresholds(world):
     from keywork.checkins.models import CheckinPolicy
     from keywork.signals.services import config_for
@@ -260,30 +274,33 @@ def test_administrator_sets_check_in_policy_and_thresholds(world):
     http = login_as(HttpClient(), world.administrator)
     url = reverse("organisations:checkin_policy")
     page = http.get(url).content.decode()
-    assert "no_contact_days" in page  # the defaults are listed
-    resp = http.post(url, {"keyworker_visibility": "nothing", "link_hours": "48",
-                           "signal_overrides": '{"no_contact_days": 10}'})
+    assert "Days without contact" in page  # each setting in words, with its default
+    assert "Default: 14." in page
+    data = _policy_page(http)
+    data.update({"keyworker_visibility": "nothing", "link_hours": "48",
+                 "no_contact_days": "10"})
+    resp = http.post(url, data)
     assert resp.status_code == 302
     policy = CheckinPolicy.objects.get(organisation=world.org)
     assert (policy.keyworker_visibility, policy.link_hours) == ("nothing", 48)
+    assert policy.signal_overrides == {"no_contact_days": 10}
     assert config_for(world.org.pk).no_contact_days == 10
 
 
-def test_unknown_or_broken_thresholds_are_refused_and_the_input_kept(world):
+def test_out_of_range_thresholds_are_refused_and_the_input_kept(world):
     from keywork.checkins.models import CheckinPolicy
 
     http = login_as(HttpClient(), world.administrator)
     url = reverse("organisations:checkin_policy")
-    resp = http.post(url, {"keyworker_visibility": "pattern", "link_hours": "72",
-                           "signal_overrides": '{"no_such_threshold": 3}'})
+    data = _policy_page(http)
+    data.update({"no_contact_days": "0", "link_hours": "48"})
+    resp = http.post(url, data)
     assert resp.status_code == 200
-    assert "no_such_threshold" in resp.content.decode()
-    resp = http.post(url, {"keyworker_visibility": "pattern", "link_hours": "72",
-                           "signal_overrides": '{"no_contact_days": '})
-    assert "not valid JSON" in resp.content.decode()
-    assert not CheckinPolicy.objects.filter(organisation=world.org,
-                                            signal_overrides__has_key="no_such_threshold"
-                                            ).exists()
+    html = resp.content.decode()
+    assert "Give a whole number from 1 to 3650." in html
+    assert 'name="no_contact_days" value="0"' in html
+    assert 'name="link_hours" value="48"' in html
+    assert not CheckinPolicy.objects.filter(organisation=world.org).exists()
 
 
 def test_keyworker_cannot_open_the_check_in_policy(world):

@@ -389,6 +389,38 @@ _SHARES = {"dna_rate_at_least", "reciprocal_client_share_at_least", "everyday_sh
 RETIRED_SETTINGS = frozenset({"client_reliability", "client_norm_sd"})
 # Pairs whose first value may not exceed the second.
 _ORDERED_PAIRS = (("small_gap_at_most", "large_gap_at_least"), ("low_below", "warm_at_least"))
+ORDERED_SETTINGS: tuple[tuple[str, str], ...] = _ORDERED_PAIRS
+
+
+@dataclass(frozen=True)
+class SettingLimits:
+    """What one numeric setting accepts, for interfaces that offer the settings.
+
+    `kind` is "whole" (a whole number: days or a count), "points" (a score on 0–100) or
+    "share" (0–1); `low` and `high` are inclusive; `optional` when None is allowed.
+    """
+
+    kind: str
+    low: float
+    high: float
+    optional: bool = False
+
+
+def setting_limits(name: str) -> SettingLimits:
+    """The limits of one numeric setting of `SignalConfig`, as `SignalConfig` checks them.
+
+    Raises `DomainError` for a name that is not a numeric setting (`everyday_kinds`,
+    `disabled_alerts`, a retired or unknown name).
+    """
+    if name in _INT_LIMITS:
+        low, high = _INT_LIMITS[name]
+        return SettingLimits("whole", low, high)
+    if name not in {f.name for f in fields(SignalConfig)} or name in (
+            "everyday_kinds", "disabled_alerts"):
+        raise DomainError(f"signal settings: {name!r} is not a numeric setting")
+    if name in _SHARES:
+        return SettingLimits("share", 0, 1)
+    return SettingLimits("points", 0, 100, optional=name == "client_drop_points")
 
 
 def _coerce(name: str, value: Any) -> Any:

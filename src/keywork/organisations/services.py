@@ -246,9 +246,10 @@ def organisation_update(*, actor: Membership, **fields: Any) -> Organisation:
 def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_hours: int,
                           signal_overrides: dict[str, Any]) -> Any:
     """What keyworkers see of client check-ins, how long links live, and the organisation's
-    own signal thresholds (checked by the engine before they are stored)."""
+    own signal settings (those that differ from the defaults; checked by the engine before
+    they are stored, an empty mapping puts every setting back to its default)."""
     from keywork.checkins.models import CheckinPolicy, Visibility
-    from keywork.signals.services import validate_overrides
+    from keywork.domain.signals import SignalConfig
 
     _require_admin(actor)
     if keyworker_visibility not in Visibility.values:
@@ -257,14 +258,26 @@ def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_
     if not 1 <= link_hours <= 24 * 30:
         raise ApplicationError(_("A link can stay valid from 1 hour to 30 days."),
                                field="link_hours")
-    validate_overrides(signal_overrides)
+    _config, problems = SignalConfig.from_stored(signal_overrides)
+    if problems:
+        name = next(iter(problems))
+        raise ApplicationError(
+            _("Keywork cannot use this value (%(setting)s). Check it against the limits in "
+              "the help text.") % {"setting": name or "signal_overrides"},
+            field=name or None)
     policy, _created = CheckinPolicy.objects.get_or_create(organisation=actor.organisation)
+    before = policy.signal_overrides if isinstance(policy.signal_overrides, dict) else {}
     changed = _apply(policy, ("keyworker_visibility", "link_hours", "signal_overrides"), {
         "keyworker_visibility": keyworker_visibility, "link_hours": link_hours,
         "signal_overrides": signal_overrides})
     if changed:
         policy.save()
-        _audit(actor, "update", policy, "check-in policy changed: " + ", ".join(changed))
+        detail = ", ".join(changed)
+        if "signal_overrides" in changed:
+            keys = sorted(k for k in {*before, *signal_overrides}
+                          if before.get(k) != signal_overrides.get(k))
+            detail += f" ({', '.join(keys)})" if signal_overrides else " (reset to the defaults)"
+        _audit(actor, "update", policy, "check-in policy changed: " + detail)
     return policy
 
 

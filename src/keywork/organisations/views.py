@@ -28,6 +28,7 @@ from keywork.organisations.forms import (
     SettingsForm,
     UnitForm,
     UserCreateForm,
+    stored_problems_text,
 )
 from keywork.organisations.models import Role
 
@@ -211,26 +212,39 @@ def settings(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 def checkin_policy(request: HttpRequest) -> HttpResponse:
-    import json
-
+    """What keyworkers see, how long links stay valid, and the signal settings; a POST with
+    ``action=reset`` puts every signal setting back to its default."""
     from keywork.checkins.selectors import policy_of
-    from keywork.domain.signals import SignalConfig
+    from keywork.signals.services import config_for, settings_problems
 
     actor = membership_of(request)
     policy = policy_of(actor.organisation)
-    initial = {"keyworker_visibility": policy.keyworker_visibility,
-               "link_hours": policy.link_hours,
-               "signal_overrides": json.dumps(policy.signal_overrides, indent=1)
-               if policy.signal_overrides else ""}
-    form = CheckinPolicyForm(request.POST or None, initial=initial)
+    stored = policy.signal_overrides
+    if request.method == "POST" and request.POST.get("action") == "reset":
+        try:
+            services.checkin_policy_update(
+                actor=actor, keyworker_visibility=policy.keyworker_visibility,
+                link_hours=policy.link_hours, signal_overrides={})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The signal settings are back to the defaults."))
+        return redirect("organisations:checkin_policy")
+    form = CheckinPolicyForm(
+        request.POST or None, config=config_for(actor.organisation_id, overrides=stored),
+        initial={"keyworker_visibility": policy.keyworker_visibility,
+                 "link_hours": policy.link_hours})
     done = _saved(request, form,
-                  lambda data: services.checkin_policy_update(actor=actor, **data),
+                  lambda data: services.checkin_policy_update(
+                      actor=actor, keyworker_visibility=data["keyworker_visibility"],
+                      link_hours=data["link_hours"], signal_overrides=form.signal_overrides()),
                   _("The check-in policy is saved."), "organisations:checkin_policy")
     if done is not None:
         return done
-    defaults = sorted(SignalConfig().to_dict().items())
+    problems = settings_problems(actor.organisation_id, overrides=stored)
     return render(request, "organisations/checkin_policy.html",
-                  {"form": form, "defaults": defaults})
+                  {"form": form, "stored_problems": stored_problems_text(problems),
+                   "has_overrides": bool(stored)})
 
 
 @administrator_required
