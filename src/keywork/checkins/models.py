@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from keywork.core.models import TenantModel
@@ -63,6 +64,12 @@ class InstrumentVersion(models.Model):
     def title(self, language: str) -> str:
         names = self.definition.get("title", {})
         return str(names.get(language) or names.get("en") or self.instrument.code)
+
+    def choice_label(self, language: str) -> str:
+        """The title and how long the form is, for choosing between forms."""
+        n = len(self.definition.get("items", []))
+        return ngettext("%(title)s (%(n)s question)", "%(title)s (%(n)s questions)", n) % {
+            "title": self.title(language), "n": n}
 
 
 class CheckinPolicy(models.Model):

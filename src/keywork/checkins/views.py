@@ -76,7 +76,7 @@ def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     own_forms: list[tuple[str, str]] = []
     if can_write and rel.is_open and request.user.pk == rel.keyworker_id:
         language = get_language() or "en"
-        own_forms = [(v.instrument.code, v.title(language)) for v in keyworker_forms()]
+        own_forms = [(v.instrument.code, v.choice_label(language)) for v in keyworker_forms()]
     return render(request, "checkins/relationship.html", {
         "rel": rel, "client": rel.client, "page": page, "relationship": rel,
         "can_write": can_write, "own_forms": own_forms})
@@ -84,7 +84,7 @@ def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
 
 def _link_form(request: KeyworkRequest) -> LinkForm:
     language = get_language() or "en"
-    offered = [(v.instrument.code, v.title(language)) for v in client_forms()]
+    offered = [(v.instrument.code, v.choice_label(language)) for v in client_forms()]
     return LinkForm(request.POST if request.method == "POST" else None,
                     forms_offered=offered, initial={"instrument": CLIENT_SHORT})
 
@@ -150,7 +150,7 @@ def _form_choice(request: KeyworkRequest, offered: list[InstrumentVersion], lang
     else:
         data = None
     return FormChoiceForm(data, default=offered[0].instrument.code,
-                          forms_offered=[(v.instrument.code, v.title(language))
+                          forms_offered=[(v.instrument.code, v.choice_label(language))
                                          for v in offered])
 
 
