@@ -434,7 +434,8 @@ def test_fact_numbers_are_written_by_their_kind(language, code, params, expected
     ("en", "client_drop", {"previous": 62.5, "latest": 40.0, "reliable_change": 15.0},
      "The client's rating fell from 62.5 to 40, more than the reliable-change amount of 15 "
      "points."),
-    ("en", "no_contact", {"days_since": 21, "days": 14}, "No contact for 21 days (limit 14)."),
+    ("en", "no_contact", {"days_since": 21, "days": 14},
+     "No contact that took place for 21 days (limit 14); missed appointments do not count."),
     ("sv", "client_drop", {"previous": 62.5, "latest": 40.0, "reliable_change": 15.0},
      "Klientens bedömning föll från 62,5 till 40, mer än gränsen för tillförlitlig "
      "förändring på 15 poäng."),

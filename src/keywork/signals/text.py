@@ -152,7 +152,8 @@ ALERTS: dict[str, Words] = {
           "keyworker: %(worker_days)s days)."),
         {"days": DAYS, "client_days": DAYS, "worker_days": DAYS}),
     "no_contact": Words(
-        _("No contact for %(days_since)s days (limit %(days)s)."),
+        _("No contact that took place for %(days_since)s days (limit %(days)s); missed "
+          "appointments do not count."),
         {"days_since": DAYS, "days": DAYS}),
     "client_initiated_only": Words(
         _("The client started %(share)s of the last %(contacts)s contacts."),
