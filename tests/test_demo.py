@@ -29,7 +29,7 @@ from keywork.contacts.models import Contact
 from keywork.demo import patterns
 from keywork.demo import vocabulary as vocab
 from keywork.demo.generate import plan_service
-from keywork.demo.services import demo_seed
+from keywork.demo.services import HISTORY_DAYS, demo_seed
 from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
 from keywork.relationships.models import Introduction, Relationship
 
@@ -540,8 +540,8 @@ def test_with_evaluate_the_demo_has_changed_patterns_and_an_agenda_with_the_engi
     seed(evaluate=True, clients=300)
     changed = RelationshipState.objects.pattern_changed()
     assert changed.exists()
-    # The first run is stamped as of two weeks before the demo's day, the changes on it.
-    first = AS_OF - dt.timedelta(days=13)
+    # The first run is stamped as of four weeks before the demo's day, the changes on it.
+    first = AS_OF - dt.timedelta(days=HISTORY_DAYS - 1)
     assert RelationshipState.objects.filter(pattern_since__date__lte=first).exists()
     assert all(s.pattern_since.date() > first for s in changed)
     assert Alert.objects.filter(source="signals").exists()

@@ -84,7 +84,7 @@ BULK_CLIENTS = 2_000
 
 # With ``evaluate``, the nightly evaluation has "run" this many days before the demo's
 # day, and again on the day: some relationships have changed pattern since.
-HISTORY_DAYS = 14
+HISTORY_DAYS = 28
 
 
 def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: bool = False,

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                             help="no progress bars on stderr")
         parser.add_argument("--evaluate", action="store_true",
                             help="also evaluate patterns and alerts as the nightly job would "
-                                 "have, two weeks ago and today")
+                                 "have, four weeks ago and today")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
