@@ -156,6 +156,32 @@ def test_a_resolved_alert_stays_resolved_until_something_new_is_recorded(world, 
     assert again.pk != low.pk
 
 
+def test_an_alert_about_a_lack_comes_back_when_the_lack_lasts_its_days_again(world):
+    """Nothing new is the very signal of 'no contact' and 'no check-in': resolved, they
+    stay quiet for the rule's own number of days, then come back if nothing changed."""
+    rel = world.relationships["own"]  # compulsory care: no contact is flagged after 7 days
+    sup = world.memberships["supervisor"]
+    today = timezone.localdate() + dt.timedelta(days=40)  # the relationship began today
+    Contact.objects.filter(relationship=rel).delete()
+    relationship_evaluate(relationship_ids=[rel.pk], day=today)
+    for code in ("no_contact", "no_checkin"):
+        alert_resolve(membership=sup, alert=Alert.objects.get(relationship=rel, code=code),
+                      note="The client is in hospital; we agreed to wait.")
+    # Resolved on that day (the evaluations below run on the days after it).
+    Alert.objects.filter(relationship=rel).update(
+        resolved_at=timezone.now() + dt.timedelta(days=40))
+
+    def open_codes(days: int) -> set[str]:
+        relationship_evaluate(relationship_ids=[rel.pk], day=today + dt.timedelta(days=days))
+        return set(Alert.objects.filter(relationship=rel, status="open")
+                   .values_list("code", flat=True))
+
+    assert open_codes(6) == set()
+    assert open_codes(7) == {"no_contact"}
+    assert open_codes(27) == {"no_contact"}
+    assert open_codes(28) == {"no_contact", "no_checkin"}
+
+
 def test_bulk_command_and_export_cover_every_active_relationship(world, tmp_path, capsys):
     rel = world.relationships["own"]
     for days in (30, 10):

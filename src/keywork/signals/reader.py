@@ -15,10 +15,11 @@ costs a query (once); every other read finds its amount here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ import polars as pl
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from keywork.domain.errors import DomainError
 from keywork.domain.signals import SignalBatch
@@ -38,11 +40,15 @@ OPEN = ("active", "ending")
 
 @dataclass(frozen=True)
 class Stored:
-    """What an evaluation finds stored: each relationship's pattern, and the codes of its
-    unresolved alerts."""
+    """What an evaluation finds stored: each relationship's pattern, the codes of its
+    unresolved alerts, when each code was last resolved, and, for relationships with a
+    resolved alert, when their latest check-in and latest contact were recorded."""
 
     patterns: dict[int, str]
     open_alerts: set[tuple[int, str]]
+    resolved: dict[tuple[int, str], dt.datetime] = field(default_factory=dict)
+    latest_checkin: dict[int, dt.datetime] = field(default_factory=dict)
+    latest_contact: dict[int, dt.datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,56 +204,78 @@ def _padded(sql: str, part: int, columns: Sequence[str]) -> str:
 STORED_CHUNK = 5000
 
 
-# An alert holds its code on a relationship while it is unresolved, and after it was
-# resolved until something new is recorded (a check-in or a contact): a person who
-# resolved it with a note is not handed the same alert the next night on the same facts.
-# New facts that still meet the rule raise it again.
-HELD_ALERT = (
-    "(a.status <> 'resolved' OR a.resolved_at >= COALESCE((SELECT MAX(x.created_at) FROM ("
-    "SELECT c.created_at FROM checkins_checkinresponse c "
-    "WHERE c.relationship_id = a.relationship_id UNION ALL "
-    "SELECT k.created_at FROM contacts_contact k "
-    "WHERE k.relationship_id = a.relationship_id) x), a.resolved_at))")
+def _stored_parts(scope: str) -> str:
+    """The stored state of the relationships whose rows match ``scope`` (a condition on
+    ``relationship_id`` or ``organisation_id``): patterns, unresolved alert codes, the
+    latest resolution of each code, and when the latest check-in and contact of a
+    relationship with a resolved alert were recorded."""
+    resolved = f"SELECT relationship_id FROM signals_alert WHERE {scope} AND status = 'resolved'"
+    no_moment = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
+    return (f"SELECT relationship_id, 0, pattern, {no_moment} FROM signals_relationshipstate "
+            f"WHERE {scope} "
+            f"UNION ALL SELECT relationship_id, 1, code, {no_moment} FROM signals_alert "
+            f"WHERE {scope} AND status <> 'resolved' "
+            f"UNION ALL SELECT relationship_id, 2, code, MAX(resolved_at) FROM signals_alert "
+            f"WHERE {scope} AND status = 'resolved' GROUP BY relationship_id, code "
+            f"UNION ALL SELECT relationship_id, 3, '', MAX(created_at) "
+            f"FROM checkins_checkinresponse WHERE relationship_id IN ({resolved}) "
+            f"GROUP BY relationship_id "
+            f"UNION ALL SELECT relationship_id, 4, '', MAX(created_at) "
+            f"FROM contacts_contact WHERE relationship_id IN ({resolved}) "
+            f"GROUP BY relationship_id")
+
+
+STORED_SCOPES = 5  # how often a scope's parameters are repeated in `_stored_parts`
 
 
 def _stored_sql(n: int) -> str:
-    marks = ", ".join(["%s"] * n)
-    return (f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
-            f"WHERE relationship_id IN ({marks}) "
-            f"UNION ALL SELECT a.relationship_id, 1, a.code FROM signals_alert a "
-            f"WHERE a.relationship_id IN ({marks}) AND {HELD_ALERT}")
+    return _stored_parts(f"relationship_id IN ({', '.join(['%s'] * n)})")
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A stored moment as an aware datetime (SQLite hands back text in UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if timezone.is_naive(value) else value
 
 
 def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
-    for rel_id, part, value in rows:
+    for rel_id, part, value, moment in rows:
+        rel = int(rel_id)
         if part == 0:
-            into.patterns[int(rel_id)] = value
+            into.patterns[rel] = value
+        elif part == 1:
+            into.open_alerts.add((rel, value))
+        elif moment is None:
+            continue
+        elif part == 2:
+            into.resolved[(rel, value)] = _moment(moment)
+        elif part == 3:
+            into.latest_checkin[rel] = _moment(moment)
         else:
-            into.open_alerts.add((int(rel_id), value))
+            into.latest_contact[rel] = _moment(moment)
 
 
 def read_stored(relationship_ids: Sequence[int] | None = None, *,
                 organisation_id: int | None = None) -> Stored:
-    """The stored patterns and held alert codes (`HELD_ALERT`) of these relationships (one query per
-    STORED_CHUNK of them), or, without ids, of every relationship of the organisation (of
-    all organisations without one) in one query."""
+    """What is stored of these relationships (`Stored`), one query per STORED_CHUNK of
+    them, or, without ids, of every relationship of the organisation (of all organisations
+    without one) in one query."""
     stored = Stored({}, set())
     if relationship_ids is None:
         where, params = "", []
         if organisation_id is not None:
             where, params = "WHERE organisation_id = %s", [organisation_id]
-        alerts_where = "WHERE a.organisation_id = %s AND" if where else "WHERE"
+        scope = "organisation_id = %s" if where else "1 = 1"
         with connection.cursor() as cur:
-            cur.execute(f"SELECT relationship_id, 0, pattern FROM signals_relationshipstate "
-                        f"{where} UNION ALL SELECT a.relationship_id, 1, a.code "
-                        f"FROM signals_alert a {alerts_where} {HELD_ALERT}", params * 2)
+            cur.execute(_stored_parts(scope), params * STORED_SCOPES)
             _add_stored(cur.fetchall(), stored)
         return stored
     ids = [int(i) for i in relationship_ids]
     for start in range(0, len(ids), STORED_CHUNK):
         chunk = ids[start:start + STORED_CHUNK]
         with connection.cursor() as cur:
-            cur.execute(_stored_sql(len(chunk)), [*chunk, *chunk])
+            cur.execute(_stored_sql(len(chunk)), chunk * STORED_SCOPES)
             _add_stored(cur.fetchall(), stored)
     return stored
 
@@ -280,7 +308,8 @@ def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
     stored = Stored({}, set()) if with_stored else None
     with connection.cursor() as cur:
         if stored is not None and _one_round_trip(cur):
-            cur.execute(f"{sql}; {_stored_sql(len(ids))}", [*params, *ids, *ids, *ids, *ids])
+            cur.execute(f"{sql}; {_stored_sql(len(ids))}",
+                        [*params, *ids, *ids, *(ids * STORED_SCOPES)])
             rows = cur.fetchall()
             cur.nextset()
             _add_stored(cur.fetchall(), stored)
@@ -288,7 +317,7 @@ def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
             cur.execute(sql, [*params, *ids, *ids])
             rows = cur.fetchall()
             if stored is not None:
-                cur.execute(_stored_sql(len(ids)), [*ids, *ids])
+                cur.execute(_stored_sql(len(ids)), ids * STORED_SCOPES)
                 _add_stored(cur.fetchall(), stored)
     table = np.array(rows, dtype=np.float64).reshape(-1, WIDTH + 1)
     part = table[:, 0]

@@ -272,11 +272,45 @@ def _write_alerts(rows: list[tuple[int, int, int, str, str]], now: Any) -> None:
             cur.execute(_alerts_sql(0), [source, status, now, now, now, f"[{document}]"])
 
 
+# A resolved alert is not raised again on the same facts: its code is held on the
+# relationship until something is recorded after the resolution (a check-in for the
+# alerts about ratings, a contact for those about contact). An alert about a lack (no
+# check-in, no contact) also comes back once the lack has lasted the rule's own number of
+# days since it was resolved: there, nothing new is the very signal.
+CONTACT_ALERTS = frozenset({"no_contact", "client_initiated_only"})
+LACK_ALERTS = frozenset({"no_contact", "no_checkin"})
+
+
+def _held(column: engine.FactColumn, stored: Stored, rel_ids: list[int], as_of: int
+          ) -> list[bool]:
+    """Per row of ``column``: whether its alert is held (see above)."""
+    evidence = stored.latest_contact if column.code in CONTACT_ALERTS else stored.latest_checkin
+    limit = column.params.get("days") if column.code in LACK_ALERTS else None
+    held = []
+    for j, i in enumerate(column.rows.tolist()):
+        key = (rel_ids[i], column.code)
+        resolved = stored.resolved.get(key)
+        newer = evidence.get(rel_ids[i])
+        if key in stored.open_alerts:
+            held.append(True)
+        elif resolved is None or (newer is not None and newer > resolved):
+            held.append(False)
+        elif limit is not None:
+            days = limit[j] if isinstance(limit, list) else limit
+            resolved_day = engine.day_number(timezone.localtime(resolved).date())
+            held.append(as_of - resolved_day < int(days))  # type: ignore[arg-type]
+        else:
+            held.append(True)
+    return held
+
+
 def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarray,
-           cfg: engine.SignalConfig, now: dt.datetime, stored: Stored) -> tuple[int, int]:
+           cfg: engine.SignalConfig, now: dt.datetime, stored: Stored, as_of: int
+           ) -> tuple[int, int]:
     """Upsert the states and open the new alerts of the relationships in ``result`` (one
-    organisation's, evaluated with ``cfg``): one statement for the states, one for the
-    alerts. ``stored``: what was found stored for them (patterns, unresolved alerts)."""
+    organisation's, evaluated with ``cfg`` as of day ``as_of``): one statement for the
+    states, one for the alerts. ``stored``: what was found stored for them (patterns,
+    unresolved alerts, resolutions)."""
     n = result.n
     if not n:
         return 0, 0
@@ -295,8 +329,9 @@ def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndar
         rule = engine.ALERT_RULES[column.code]
         texts = _column_json(column, (("evidence", rule.evidence),
                                       ("next_step", rule.next_step)))
-        for i, text in zip(column.rows.tolist(), texts, strict=True):
-            if (rel_ids[i], column.code) not in stored.open_alerts:
+        held = _held(column, stored, rel_ids, as_of)
+        for i, text, kept in zip(column.rows.tolist(), texts, held, strict=True):
+            if not kept:
                 alerts.append((orgs[i], rel_ids[i], clients[i], column.code, text))
     at = connection.ops.adapt_datetimefield_value(now)
     _write_states(list(zip(orgs, rel_ids, patterns, _facts_json(result, cfg),
@@ -345,7 +380,7 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
                 part = slice(start, start + STORE_CHUNK)
                 chunk = result if result.n <= STORE_CHUNK else result.take(part)
                 o, c = _store(chunk, orgs[idx][part], loaded.client_id[idx][part], cfg, now,
-                              stored)
+                              stored, as_of_day(day))
                 opened += o
                 changes += c
                 if progress is not None:
