@@ -250,6 +250,40 @@ def test_a_keyworker_whose_client_kept_every_checkin_private_is_not_told_there_a
     assert "The client gave 1 check-in with a more private choice" in html
 
 
+def test_an_alert_drawing_on_a_checkin_given_with_nothing_is_not_shown_to_the_keyworker(
+        world):
+    """Scores 90, then 90 kept entirely private, then 20 shared: the drop from the private
+    check-in would tell the keyworker something of it. The supervisor sees the alert."""
+    _policy(world, "scores")
+    own = world.relationships["own"]
+    high = dict.fromkeys(ANSWERS, 9)
+    _give(world, high, "scores")
+    _give(world, high, "nothing")
+    _give(world, dict.fromkeys(ANSWERS, 2), "scores")
+    drop = Alert.objects.get(relationship=own, code="client_drop")
+    assert drop.facts.get("withheld") is True
+    title = str(text.alert_title("client_drop"))
+    for name in ("dashboards:keyworker", "signals:dyad"):
+        args = [] if name == "dashboards:keyworker" else [own.pk]
+        page = login_as(HttpClient(), world.keyworker).get(reverse(name, args=args))
+        assert escape(title) not in page.content.decode(), name
+    assert _page(world.keyworker, "signals:alert", drop.pk).status_code == 404
+    assert escape(title) in _html(world.supervisor, "signals:dyad", own.pk)
+    assert _page(world.supervisor, "signals:alert", drop.pk).status_code == 200
+
+
+def test_rating_alerts_are_shown_to_the_keyworker_when_every_checkin_shared_something(world):
+    _policy(world, "scores")
+    own = world.relationships["own"]
+    high = dict.fromkeys(ANSWERS, 9)
+    _give(world, high, "scores")
+    _give(world, high, "pattern")
+    _give(world, dict.fromkeys(ANSWERS, 2), "scores")
+    drop = Alert.objects.get(relationship=own, code="client_drop")
+    assert not drop.facts.get("withheld")
+    assert _page(world.keyworker, "signals:alert", drop.pk).status_code == 200
+
+
 def test_a_checkin_given_with_the_pattern_only_shows_the_pattern_even_after_scores(world):
     _policy(world, "scores")
     earlier = _give(world, {**ANSWERS, "helped": SECRET}, "pattern")

@@ -265,7 +265,8 @@ def history_for_link(link: CheckinLink) -> list[HistoryRow]:
 # --- who sees what ------------------------------------------------------------------------------
 
 
-def _is_worker(user_id: int, relationship: Relationship) -> bool:
+def is_worker(user_id: int, relationship: Relationship) -> bool:
+    """The relationship's keyworker or deputy."""
     return user_id in (relationship.keyworker_id, relationship.deputy_id)
 
 
@@ -283,7 +284,7 @@ def client_checkins_shown(membership: Membership | None, relationship: Relations
     (``client_checkin_shown``)."""
     if membership is None:
         return None
-    if _is_worker(membership.user_id, relationship):
+    if is_worker(membership.user_id, relationship):
         return SHOWN[keyworker_visibility(relationship)]
     return "all" if supervises(membership, relationship) else None
 
@@ -304,7 +305,7 @@ def client_checkin_shown(membership: Membership | None, response: CheckinRespons
     does not work the relationship: all."""
     relationship = response.relationship
     shown = client_checkins_shown(membership, relationship)
-    if membership is None or not _is_worker(membership.user_id, relationship):
+    if membership is None or not is_worker(membership.user_id, relationship):
         return shown
     return checkin_shown(shown, response.visibility)
 
@@ -338,7 +339,7 @@ def figures_of(membership: Membership | None, relationship: Relationship, shown:
                ) -> str | None:
     """``figures_shown`` for one relationship, given what this person sees of its client's
     check-ins (``client_checkins_shown``): "all", "pattern" or None."""
-    if shown != "all" or membership is None or not _is_worker(membership.user_id,
+    if shown != "all" or membership is None or not is_worker(membership.user_id,
                                                               relationship):
         return shown
     withheld = withheld_from_keyworker(
@@ -508,7 +509,7 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     withheld = 0
     if shown == "all":
         given = base.filter(rater=Rater.CLIENT)
-        if _is_worker(membership.user_id, relationship):
+        if is_worker(membership.user_id, relationship):
             withheld = given.count()
             given = shared_with_keyworker(given)
             withheld -= given.count()
@@ -517,7 +518,7 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     workers = base.exclude(rater=Rater.CLIENT)
     if not is_supervisor:
         workers = workers.filter(submitted_by_id=membership.user_id)
-    private_to_supervisor = is_supervisor and not _is_worker(membership.user_id, relationship)
+    private_to_supervisor = is_supervisor and not is_worker(membership.user_id, relationship)
     unread = (PrivateComment.objects.filter(relationship=relationship, read_at__isnull=True)
               .count() if private_to_supervisor else None)
     return RelationshipCheckins(
@@ -533,7 +534,7 @@ def may_read_private_comments(membership: Membership | None, relationship: Relat
                               ) -> bool:
     """A supervisor of the unit who is not the relationship's keyworker or deputy."""
     return (membership is not None and supervises(membership, relationship)
-            and not _is_worker(membership.user_id, relationship))
+            and not is_worker(membership.user_id, relationship))
 
 
 def private_comments(relationship: Relationship) -> list[PrivateComment]:

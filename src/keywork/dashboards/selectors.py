@@ -256,7 +256,7 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
         for alert in (Alert.objects.filter(organisation_id=membership.organisation_id,
                                            relationship_id__in=[r.pk for r in rels])
                       .exclude(status=Alert.Status.RESOLVED)):
-            if alert_shown(alert.code, shown[alert.relationship_id]):
+            if alert_shown(alert, shown[alert.relationship_id], worker=True):
                 alerts[alert.relationship_id].append(alert)
     rows = []
     for rel in rels:
@@ -572,6 +572,15 @@ def alert_queue(membership: Membership, ids: list[int], private: set[int], *,
                               relationship__episode__unit_id__in=ids,
                               status__in=QUEUE_STATUSES).exclude(
         relationship_id__in=private, code__in=text.FROM_CLIENT_RATINGS)
+    # Where the supervisor key-works the client: not an alert that drew on a check-in the
+    # client kept from their keyworker (``alert_shown``). A filter, not an exclude on the
+    # JSON key: alerts without the key must stay.
+    drew_on_private = Alert.objects.filter(
+        Q(relationship__keyworker_id=membership.user_id)
+        | Q(relationship__deputy_id=membership.user_id),
+        organisation_id=membership.organisation_id, code__in=text.FROM_CLIENT_RATINGS,
+        facts__withheld=True).values("pk")
+    qs = qs.exclude(pk__in=drew_on_private)
     if status:
         qs = qs.filter(status=status)
     if code:

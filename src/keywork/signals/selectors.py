@@ -16,6 +16,7 @@ from keywork.checkins.selectors import (
     client_checkins_shown,
     client_figures_shown,
     figures_of,
+    is_worker,
     shared_with_keyworker,
     supervises,
 )
@@ -59,12 +60,18 @@ def describe_for(membership: Membership | None, alert: Alert) -> AlertView:
     return describe(alert, client_figures_shown(membership, alert.relationship))
 
 
-def alert_shown(code: str, checkins_shown: str | None) -> bool:
-    """Whether an alert of this code is shown to someone who sees ``checkins_shown`` of the
-    client's check-ins ("all", "pattern" or None; the level of the client's figures gives
-    the same answer): alerts that reveal the client's ratings follow the ratings; other
-    alerts are not filtered."""
-    return code not in text.FROM_CLIENT_RATINGS or checkins_shown is not None
+def alert_shown(alert: Alert, checkins_shown: str | None, *, worker: bool) -> bool:
+    """Whether this alert is shown to someone who sees ``checkins_shown`` of the client's
+    check-ins ("all", "pattern" or None; the level of the client's figures gives the same
+    answer). Alerts that reveal the client's ratings follow the ratings, and the keyworker
+    or deputy (``worker``) is not shown one that drew on a check-in the client gave
+    without sharing anything (marked ``withheld`` when it was raised). Other alerts are not
+    filtered."""
+    if alert.code not in text.FROM_CLIENT_RATINGS:
+        return True
+    if checkins_shown is None:
+        return False
+    return not (worker and (alert.facts or {}).get("withheld"))
 
 
 def alert_visible(membership: Membership | None, alert: Alert, relationship: Relationship
@@ -72,12 +79,11 @@ def alert_visible(membership: Membership | None, alert: Alert, relationship: Rel
     """Alerts that reveal the client's ratings follow the same rule as the ratings themselves
     (``client_checkins_shown``): the unit's supervisors always see them; the keyworker and
     deputy (a supervisor included, when they key-work this client) only as far as the policy
-    and the client's choice allow. Other alerts are not filtered."""
+    and the client's choices allow (``alert_shown``). Other alerts are not filtered."""
     if membership is None:
         return False
-    if alert.code not in text.FROM_CLIENT_RATINGS:
-        return True
-    return alert_shown(alert.code, client_checkins_shown(membership, relationship))
+    return alert_shown(alert, client_checkins_shown(membership, relationship),
+                       worker=is_worker(membership.user_id, relationship))
 
 
 def get_alert_for_user(*, user: Any, pk: int, write: bool = False) -> Alert:
@@ -108,14 +114,14 @@ def _refuse(user: Any, membership: Membership | None, pk: Any, client_id: int | 
     raise AccessDenied("This alert is not open to you.")
 
 
-def open_alerts_for_relationship(relationship: Relationship, figures: str | None
-                                 ) -> list[AlertView]:
+def open_alerts_for_relationship(relationship: Relationship, figures: str | None, *,
+                                 worker: bool) -> list[AlertView]:
     """The unresolved alerts of one relationship that someone to whom the client's figures
-    reach as ``figures`` says may see (the rule of ``alert_visible``, worked out once),
-    worded for them."""
+    reach as ``figures`` says may see (the rule of ``alert_visible``, worked out once;
+    ``worker``: they are its keyworker or deputy), worded for them."""
     qs = (Alert.objects.filter(relationship=relationship)
           .exclude(status=Alert.Status.RESOLVED).order_by("-raised_at"))
-    return [describe(a, figures) for a in qs if alert_shown(a.code, figures)]
+    return [describe(a, figures) for a in qs if alert_shown(a, figures, worker=worker)]
 
 
 def state_of(relationship: Relationship) -> RelationshipState | None:

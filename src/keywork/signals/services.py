@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
+from keywork.checkins.models import Rater, Visibility
 from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
 from keywork.signals.models import Alert
 from keywork.signals.reader import Stored, load_batch, read_stored
+from keywork.signals.text import FROM_CLIENT_RATINGS
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +306,32 @@ def _held(column: engine.FactColumn, stored: Stored, rel_ids: list[int], as_of: 
     return held
 
 
+def _mark_withheld(alerts: list[tuple[int, int, int, str, str]], cfg: engine.SignalConfig
+                   ) -> list[tuple[int, int, int, str, str]]:
+    """New alerts from the client's ratings are marked ``withheld`` when one of the client
+    check-ins their rules look at (the latest ``2 × recent_checkins``) was given without
+    sharing anything with the keyworker: the keyworker is then not shown the alert, which
+    would tell them something of that check-in. One query, and only when such an alert is
+    new."""
+    rels = sorted({r for _, r, _, code, _ in alerts if code in FROM_CLIENT_RATINGS})
+    if not rels:
+        return alerts
+    window = 2 * cfg.recent_checkins
+    marks = ", ".join(["%s"] * len(rels))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT DISTINCT relationship_id FROM (SELECT relationship_id, visibility, "  # noqa: S608
+            f"ROW_NUMBER() OVER (PARTITION BY relationship_id ORDER BY submitted_at DESC, "
+            f"id DESC) AS n FROM checkins_checkinresponse WHERE rater = %s AND "
+            f"overall IS NOT NULL AND relationship_id IN ({marks})) q "
+            f"WHERE n <= %s AND visibility = %s",
+            [Rater.CLIENT, *rels, window, Visibility.NOTHING])
+        withheld = {int(r) for (r,) in cur.fetchall()}
+    return [(o, r, c, code, f[:-1] + ',"withheld":true}'
+             if r in withheld and code in FROM_CLIENT_RATINGS else f)
+            for o, r, c, code, f in alerts]
+
+
 def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarray,
            cfg: engine.SignalConfig, now: dt.datetime, stored: Stored, as_of: int
            ) -> tuple[int, int]:
@@ -333,6 +361,7 @@ def _store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndar
         for i, text, kept in zip(column.rows.tolist(), texts, held, strict=True):
             if not kept:
                 alerts.append((orgs[i], rel_ids[i], clients[i], column.code, text))
+    alerts = _mark_withheld(alerts, cfg)
     at = connection.ops.adapt_datetimefield_value(now)
     _write_states(list(zip(orgs, rel_ids, patterns, _facts_json(result, cfg),
                            _features_json(result), strict=True)), at)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from keywork.checkins.selectors import is_worker
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
 from keywork.relationships.views import relationship_for_request
@@ -68,7 +69,8 @@ def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
         chart = line_chart([(p.day, p.value) for p in s.client],
                            [(p.day, p.value) for p in s.worker])
         charts.append((s, chart))
-    alerts = selectors.open_alerts_for_relationship(rel, data.figures)
+    alerts = selectors.open_alerts_for_relationship(
+        rel, data.figures, worker=is_worker(membership_of(request).user_id, rel))
     return render(request, "signals/dyad.html", {
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
         "alerts": alerts,
