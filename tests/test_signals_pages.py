@@ -116,3 +116,15 @@ def test_an_alert_shown_again_after_a_refused_update_records_the_read(world, rat
 def test_worker_of_another_unit_cannot_open_the_dyad(world, rated):
     http = login_as(HttpClient(), world.colleague)
     assert http.get(reverse("signals:dyad", args=[rated.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("before", "shown"), [
+    ("polite_neutral", True), ("not_enough_data", False), ("", False)])
+def test_the_dyad_says_the_pattern_changed_only_from_another_pattern(world, rated, before,
+                                                                      shown):
+    from keywork.signals.models import RelationshipState
+
+    RelationshipState.objects.filter(relationship=rated).update(previous_pattern=before)
+    http = login_as(HttpClient(), world.supervisor)
+    page = http.get(reverse("signals:dyad", args=[rated.pk])).content.decode()
+    assert ("Changed on" in page) is shown

@@ -105,7 +105,14 @@ def test_the_retired_reliability_keys_are_quietly_ignored(world, caplog):
 
 
 def test_saving_invalid_settings_is_still_refused(world):
+    from keywork.checkins.models import CheckinPolicy
+    from keywork.organisations.services import checkin_policy_update
+
+    admin = world.memberships["administrator"]
     with pytest.raises(ApplicationError) as refused:
-        services.validate_overrides(BROKEN)
-    assert "warm_at_least" in str(refused.value)
-    assert services.validate_overrides({"client_reliability": 0.9}).warm_at_least == 70.0
+        checkin_policy_update(actor=admin, keyworker_visibility="pattern", link_hours=72,
+                              signal_overrides=BROKEN)
+    assert refused.value.field in BROKEN
+    assert not CheckinPolicy.objects.filter(organisation=world.org).exists()
+    checkin_policy_update(actor=admin, keyworker_visibility="pattern", link_hours=72,
+                          signal_overrides={"client_reliability": 0.9})  # retired: ignored

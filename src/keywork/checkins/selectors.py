@@ -465,8 +465,8 @@ def client_trend(relationship: Relationship) -> Trend:
     assert latest.overall is not None
     before = sum(r.overall or 0.0 for r in earlier) / len(earlier)
     change = latest.overall - before
-    # Check-ins of different forms carry different amounts: the larger one decides, as in
-    # the signal engine's drop alert, so the trend and the alert never disagree on a pair.
+    # Check-ins of different forms carry different amounts: the largest among those
+    # compared decides, as the larger of a pair does in the signal engine's drop alert.
     threshold = max(domain_instrument(r.instrument_version).scoring.reliability.reliable_change
                     for r in rows)
     direction = "better" if change >= threshold else "worse" if change <= -threshold else "same"
@@ -510,9 +510,8 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     if shown == "all":
         given = base.filter(rater=Rater.CLIENT)
         if is_worker(membership.user_id, relationship):
-            withheld = given.count()
+            withheld = withheld_from_keyworker(given).count()
             given = shared_with_keyworker(given)
-            withheld -= given.count()
         client = list(given[:limit])
     is_supervisor = supervises(membership, relationship)
     workers = base.exclude(rater=Rater.CLIENT)

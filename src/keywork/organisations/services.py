@@ -262,8 +262,7 @@ def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_
     if problems:
         name = next(iter(problems))
         raise ApplicationError(
-            _("Keywork cannot use this value (%(setting)s). Check it against the limits in "
-              "the help text.") % {"setting": name or "signal_overrides"},
+            _("Keywork cannot use this value. Check it against the limits in the help text."),
             field=name or None)
     policy, _created = CheckinPolicy.objects.get_or_create(organisation=actor.organisation)
     before = policy.signal_overrides if isinstance(policy.signal_overrides, dict) else {}

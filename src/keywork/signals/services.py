@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from keywork.audit.services import audit_record
 from keywork.checkins.models import Rater, Visibility
 from keywork.core.errors import ApplicationError
-from keywork.domain import DomainError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
 from keywork.signals.models import Alert
@@ -84,13 +83,6 @@ def settings_problems(organisation_id: int, *, overrides: Any = None) -> dict[st
     """The organisation's stored signal settings that are not valid (key → why); "" stands
     for the overrides as a whole."""
     return dict(_settings(organisation_id, overrides)[1])
-
-
-def validate_overrides(overrides: dict[str, Any]) -> engine.SignalConfig:
-    try:
-        return engine.SignalConfig.from_dict(overrides)
-    except DomainError as exc:
-        raise ApplicationError(str(exc), field="signal_overrides") from exc
 
 
 @dataclass(frozen=True)
