@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from keywork.audit.models import AuditEvent
 from keywork.audit.services import GENESIS
@@ -125,6 +127,30 @@ def test_subject_access_export_has_contacts_addenda_and_who_accessed(world):
             ("Supervisor Test", "Supervisor")} <= who
     assert {a["what"] for a in data["who_accessed_my_record"]} >= {"viewed", "exported"}
     assert client.pseudonym in resp["Content-Disposition"]
+
+
+def test_subject_access_export_has_the_clients_checkins_alerts_and_private_comments(world):
+    from keywork.checkins import services as checkin_services
+    from keywork.signals.models import Alert
+
+    rel = world.relationships["own"]
+    link, _token = checkin_services.checkin_link_create(
+        membership=world.memberships["keyworker"], relationship=rel)
+    checkin_services.client_checkin_submit(
+        link=link, answers={"match": 3, "presence": 4, "helped": "When you called back."},
+        idempotency_key=uuid.uuid4(), visibility="nothing",
+        private_comment="I find it hard to say this to Kim.")
+    Alert.objects.create(organisation=world.org, relationship=rel, client=rel.client,
+                         code="client_low", raised_at=timezone.now(),
+                         facts={"params": {"latest": 35.0, "below": 50}})
+    data = json.loads(_open(world, "supervisor", "audit:subject_access").content)
+    (checkin,) = data["checkins"]
+    assert checkin["what_helped"] == "When you called back."
+    assert checkin["answers"]["match"] == 3
+    assert checkin["shared_with_the_keyworker"] == "Nothing"
+    assert [a["alert"] for a in data["alerts"]] == ["Client's rating is low"]
+    (comment,) = data["my_private_comments_to_the_supervisor"]
+    assert comment["text"] == "I find it hard to say this to Kim."
 
 
 def test_subject_access_export_is_audited_as_an_export(world):

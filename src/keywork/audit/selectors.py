@@ -14,6 +14,7 @@ from django.utils import timezone
 from keywork.accounts.models import User
 from keywork.audit.models import AuditEvent
 from keywork.audit.services import ChainReport, audit_record, verify_chain
+from keywork.checkins.models import CheckinResponse, PrivateComment
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import get_client_for_user
 from keywork.contacts.models import Addendum, Contact
@@ -21,6 +22,8 @@ from keywork.core.errors import AccessDenied
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import Relationship
+from keywork.signals.models import Alert
+from keywork.signals.text import alert_title
 
 
 def get_client_for_supervisor(*, user: Any, pk: int, purpose: str) -> tuple[Membership, Client]:
@@ -156,6 +159,24 @@ def _contact_part(c: Contact) -> dict[str, Any]:
     }
 
 
+def _checkin_part(r: CheckinResponse) -> dict[str, Any]:
+    return {
+        "when": r.submitted_at,
+        "given_by": r.get_rater_display(),
+        "form": r.instrument_version.title("en"),
+        "overall_0_to_100": r.overall,
+        "answers": r.answers,
+        "what_helped": r.helped,
+        "what_could_be_better": r.could_be_better,
+        "shared_with_the_keyworker": r.get_visibility_display() if r.visibility else "",
+    }
+
+
+def _alert_part(a: Alert) -> dict[str, Any]:
+    return {"raised_at": a.raised_at, "alert": str(alert_title(a.code)),
+            "status": a.get_status_display(), "resolved_at": a.resolved_at, "note": a.note}
+
+
 def subject_access_export(*, membership: Membership, client: Client) -> dict[str, Any]:
     """Everything held about the client, and who has accessed the record. Audited as an
     export before the log is read, so the export itself is in the list."""
@@ -176,6 +197,10 @@ def subject_access_export(*, membership: Membership, client: Client) -> dict[str
             "author")))
         .order_by("occurred_at", "id")
     )
+    checkins = (CheckinResponse.objects.filter(client=client)
+                .select_related("instrument_version__instrument").order_by("submitted_at", "id"))
+    alerts = Alert.objects.filter(client=client).order_by("raised_at", "id")
+    comments = PrivateComment.objects.filter(client=client).order_by("created_at", "id")
     rows = list(access_log(client).order_by("occurred_at", "id"))
     names = staff_names({r.actor_id for r in rows})
     accessed = [
@@ -195,6 +220,10 @@ def subject_access_export(*, membership: Membership, client: Client) -> dict[str
         "episodes": [_episode_part(e) for e in episodes],
         "keyworker_relationships": [_relationship_part(r) for r in relationships],
         "contacts": [_contact_part(c) for c in contacts],
+        "checkins": [_checkin_part(r) for r in checkins],
+        "alerts": [_alert_part(a) for a in alerts],
+        "my_private_comments_to_the_supervisor": [
+            {"sent_at": c.created_at, "text": c.text, "read_at": c.read_at} for c in comments],
         "who_accessed_my_record": accessed,
     }
 
