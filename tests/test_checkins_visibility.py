@@ -24,13 +24,13 @@ from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoic
 from keywork.checkins.selectors import checkin_shown, client_figures_shown, figures_shown
 from keywork.signals import text
 from keywork.signals.models import Alert, RelationshipState
-from keywork.signals.services import alert_raise, relationship_evaluate
+from keywork.signals.services import alert_raise
 from keywork.supervision import agenda
 from keywork.supervision import services as supervision_services
 from keywork.supervision.selectors import alert_items
 from tests.helpers import login_as
 from tests.test_checkins_submission_path import MOST_QUERIES
-from tests.test_signals_evaluation import _checkin, _contacts
+from tests.test_signals_evaluation import _checkin, conflicted
 from tests.world import admit, allocate
 
 SECRET = "SECRET-WORDS"
@@ -62,15 +62,7 @@ def _html(user, name: str, pk: int) -> str:
 
 
 def _conflicted(rel) -> None:
-    """Client ratings falling to 30 while the worker's rise: ambivalent, with client_low,
-    the client's spread, a gap and the client's lowest dimension among the facts."""
-    for days, (client, worker) in zip((40, 26, 12), ((60, 70), (45, 72), (30, 75)), strict=True):
-        _checkin(rel, "client", client, days)
-        _checkin(rel, "keyworker", worker, days, estimate=70)
-    CheckinResponse.objects.filter(relationship=rel, rater="client").update(
-        helped="You rang the housing office with me.")
-    _contacts(rel, 10)
-    relationship_evaluate(relationship_ids=[rel.pk])
+    conflicted(rel, helped="You rang the housing office with me.")
 
 
 @pytest.fixture
@@ -122,17 +114,12 @@ def test_worker_reads_the_facts_without_the_clients_numbers_under_pattern_policy
     assert "You rang the housing office" not in page
 
 
-def test_supervisor_reads_the_facts_with_the_clients_numbers(world, rated):
-    _policy(world, "pattern")
-    page = _html(world.supervisor, "signals:dyad", rated.pk)
-    for fact in _from_client_facts(rated):
-        assert escape(text.fact_text(fact["code"], fact["params"])) in page, fact["code"]
-
-
-def test_keyworker_reads_the_facts_with_the_numbers_when_the_client_shares_scores(
-        world, rated):
-    _policy(world, "scores")
-    page = _html(world.keyworker, "signals:dyad", rated.pk)
+@pytest.mark.parametrize(("who", "policy"), [("supervisor", "pattern"),
+                                             ("keyworker", "scores")])
+def test_facts_carry_the_clients_numbers_for_the_supervisor_and_a_keyworker_shown_scores(
+        world, rated, who, policy):
+    _policy(world, policy)
+    page = _html(world.users[who], "signals:dyad", rated.pk)
     for fact in _from_client_facts(rated):
         assert escape(text.fact_text(fact["code"], fact["params"])) in page, fact["code"]
 

@@ -29,7 +29,7 @@ from keywork.signals.models import Alert, RelationshipState
 from keywork.signals.selectors import alert_shown, alert_visible, describe, describe_for
 from keywork.signals.services import relationship_evaluate
 from tests.helpers import login_as
-from tests.test_signals_evaluation import _checkin, _contacts
+from tests.test_signals_evaluation import _checkin, _contacts, conflicted
 from tests.world import admit, allocate
 
 # --- helpers --------------------------------------------------------------------------------
@@ -53,11 +53,8 @@ def _share(rel: Relationship, visibility: str | None) -> None:
 
 
 def _conflicted(rel: Relationship) -> None:
-    """Client ratings falling to 30 while the worker's rise: ambivalent, client_low."""
-    for days, (client, worker) in zip((40, 26, 12), ((60, 70), (45, 72), (30, 75)), strict=True):
-        _checkin(rel, "client", client, days)
-        _checkin(rel, "keyworker", worker, days, estimate=70)
-    _contacts(rel, 10)
+    """Ambivalent, with client_low (evaluated by each test when it needs to)."""
+    conflicted(rel, evaluate=False)
 
 
 def _warm(rel: Relationship) -> None:

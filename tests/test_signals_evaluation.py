@@ -57,6 +57,20 @@ def _contacts(rel, n: int, *, initiated_by: str = "worker", kind: str = "everyda
                 occurred_at=now - dt.timedelta(days=i + 1)) for i in range(n)])
 
 
+def conflicted(rel, *, helped: str = "", evaluate: bool = True) -> None:
+    """Client ratings falling to 30 while the worker's rise, ten contacts: ambivalent, with
+    client_low, the client's spread, a gap and the client's lowest dimension among the
+    facts. ``helped``: the client's words on each of their check-ins."""
+    for days, (client, worker) in zip((40, 26, 12), ((60, 70), (45, 72), (30, 75)), strict=True):
+        _checkin(rel, "client", client, days)
+        _checkin(rel, "keyworker", worker, days, estimate=70)
+    if helped:
+        CheckinResponse.objects.filter(relationship=rel, rater="client").update(helped=helped)
+    _contacts(rel, 10)
+    if evaluate:
+        relationship_evaluate(relationship_ids=[rel.pk])
+
+
 def test_warm_stable_reciprocal_relationship_is_friendly_and_says_why(world):
     rel = world.relationships["own"]
     for days, score in ((40, 82), (26, 85), (12, 84)):
@@ -88,7 +102,14 @@ def test_low_client_rating_opens_one_alert_that_is_not_duplicated(world):
     assert alert.facts["next_step"]
 
 
-def test_pattern_change_is_remembered(world):
+@pytest.mark.parametrize("bulk_write", [False, True], ids=["values", "json document"])
+def test_pattern_change_is_remembered(world, monkeypatch, bulk_write):
+    """Kept the same way by both forms of the write (a few rows as VALUES, many as one
+    JSON document)."""
+    from keywork.signals import services
+
+    if bulk_write:
+        monkeypatch.setattr(services, "VALUES_BELOW", 0)
     rel = world.relationships["own"]
     for days in (40, 26):
         _checkin(rel, "client", 85, days)
@@ -98,9 +119,15 @@ def test_pattern_change_is_remembered(world):
     first = RelationshipState.objects.get(relationship=rel)
     _checkin(rel, "client", 20, 2)
     relationship_evaluate(relationship_ids=[rel.pk])
-    state = RelationshipState.objects.get(relationship=rel)
-    assert state.previous_pattern == first.pattern
-    assert state.pattern == "ambivalent_conflicted"
+    changed = RelationshipState.objects.get(relationship=rel)
+    assert (changed.previous_pattern, changed.pattern) == (first.pattern,
+                                                           "ambivalent_conflicted")
+    assert changed.pattern_since > first.pattern_since
+    relationship_evaluate(relationship_ids=[rel.pk])
+    again = RelationshipState.objects.get(relationship=rel)
+    assert (again.previous_pattern, again.pattern_since) == (first.pattern,
+                                                             changed.pattern_since)
+    assert again.evaluated_at > changed.evaluated_at
 
 
 def test_relationship_without_checkins_has_not_enough_data_and_no_checkin_alert(world):
@@ -412,30 +439,6 @@ def test_a_bulk_run_reports_progress_per_chunk_of_relationships(world, monkeypat
     assert summary.relationships == 3
     assert ticks == [2, 1]
     assert RelationshipState.objects.filter(organisation=world.org).count() == 3
-
-
-def test_a_pattern_change_is_kept_the_same_way_in_a_bulk_write(world, monkeypatch):
-    from keywork.signals import services
-
-    monkeypatch.setattr(services, "VALUES_BELOW", 0)
-    rel = world.relationships["own"]
-    for days in (40, 26):
-        _checkin(rel, "client", 85, days)
-        _checkin(rel, "keyworker", 83, days)
-    _contacts(rel, 20)
-    relationship_evaluate(relationship_ids=[rel.pk])
-    first = RelationshipState.objects.get(relationship=rel)
-    _checkin(rel, "client", 20, 2)
-    relationship_evaluate(relationship_ids=[rel.pk])
-    changed = RelationshipState.objects.get(relationship=rel)
-    assert (changed.previous_pattern, changed.pattern) == (first.pattern,
-                                                           "ambivalent_conflicted")
-    assert changed.pattern_since > first.pattern_since
-    relationship_evaluate(relationship_ids=[rel.pk])
-    again = RelationshipState.objects.get(relationship=rel)
-    assert (again.previous_pattern, again.pattern_since) == (first.pattern,
-                                                             changed.pattern_since)
-    assert again.evaluated_at > changed.evaluated_at
 
 
 def test_the_command_counts_relationships_not_organisations(world):

@@ -10,23 +10,14 @@ from django.utils import timezone
 from keywork.audit.models import AuditEvent
 from keywork.checkins.models import CheckinPolicy, SharingChoice
 from keywork.signals.models import Alert
-from keywork.signals.services import relationship_evaluate
 from tests.helpers import login_as
-from tests.test_signals_evaluation import _checkin, _contacts
+from tests.test_signals_evaluation import conflicted
 
 
 @pytest.fixture
 def rated(world):
     rel = world.relationships["own"]
-    for days, (client, worker) in zip((40, 26, 12), ((60, 70), (45, 72), (30, 75)), strict=True):
-        _checkin(rel, "client", client, days)
-        _checkin(rel, "keyworker", worker, days, estimate=70)
-    from keywork.checkins.models import CheckinResponse
-
-    CheckinResponse.objects.filter(relationship=rel, rater="client").update(
-        helped="You rang the housing office with me.")
-    _contacts(rel, 10)
-    relationship_evaluate(relationship_ids=[rel.pk])
+    conflicted(rel, helped="You rang the housing office with me.")
     return rel
 
 
