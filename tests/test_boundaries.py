@@ -18,9 +18,9 @@ from keywork.boundaries.models import BoundaryEvent, ContactAgreement
 from keywork.boundaries.selectors import agenda_items
 from keywork.checkins import services as checkin_services
 from keywork.contacts.models import Contact
+from keywork.core.matters import matters_for
 from keywork.signals.models import Alert
 from keywork.signals.text import alert_text, alert_title
-from keywork.supervision.agenda import agenda_for
 from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
@@ -481,13 +481,13 @@ def test_keyworker_sees_only_events_about_or_by_themselves(world):
 def test_supervision_agenda_lists_events_to_review_and_open_drift(world):
     for days in (3, 2, 1):
         _declare(world, days_ago=days)
-    items = agenda_for(organisation_id=world.org.pk, worker_id=world.keyworker.pk,
+    items = matters_for(organisation_id=world.org.pk, worker_id=world.keyworker.pk,
                        since=timezone.now() - dt.timedelta(days=30))
     mine = [i for i in items if i.source == "boundaries"]
     assert sorted(i.kind for i in mine) == ["drift", "event_to_review",
                                             "event_to_review", "event_to_review"]
     assert mine[0].kind == "drift"
-    assert not [i for i in agenda_for(organisation_id=world.org.pk,
+    assert not [i for i in matters_for(organisation_id=world.org.pk,
                                       worker_id=world.colleague.pk,
                                       since=timezone.now()) if i.source == "boundaries"]
 

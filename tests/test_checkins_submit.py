@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from keywork.audit.models import AuditEvent
-from keywork.checkins import services
+from keywork.checkins import hooks, services
 from keywork.checkins.models import (
     CheckinLink,
     CheckinPolicy,
@@ -246,35 +246,33 @@ def test_client_checkin_needs_a_link(world):
                                 idempotency_key=uuid.uuid4(), submitted_by=world.keyworker)
 
 
-def test_the_relationship_is_re_evaluated_after_a_new_checkin_only(world, monkeypatch):
-    seen: list[list[int]] = []
-    monkeypatch.setattr(services, "_signal_evaluator",
-                        lambda: lambda *, relationship_ids: seen.append(relationship_ids))
-    key = uuid.uuid4()
-    _worker_submit(world, key)
-    _worker_submit(world, key)
-    assert seen == [[world.relationships["own"].pk]]
+def test_the_relationship_is_re_evaluated_after_a_new_checkin_only(world):
+    seen: list[int] = []
+    with hooks.checkin_stored.overridden(
+            "signals", lambda *, relationship: seen.append(relationship.pk)):
+        key = uuid.uuid4()
+        _worker_submit(world, key)
+        _worker_submit(world, key)
+    assert seen == [world.relationships["own"].pk]
 
 
-def test_checkins_are_stored_when_the_signals_service_is_missing(world, monkeypatch):
-    def missing(name):
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(services.importlib, "import_module", missing)
-    resp, created = _worker_submit(world)
+def test_checkins_are_stored_when_no_app_follows_them(world):
+    with hooks.checkin_stored.overridden("signals", None):
+        assert len(hooks.checkin_stored) == 0
+        resp, created = _worker_submit(world)
     assert created
     assert CheckinResponse.objects.filter(pk=resp.pk).exists()
 
 
-def test_a_failing_evaluation_does_not_lose_the_checkin(world, monkeypatch, caplog):
-    def broken(*, relationship_ids):
+def test_a_failing_evaluation_does_not_lose_the_checkin(world, caplog):
+    def broken(*, relationship):
         raise RuntimeError("engine down")
 
-    monkeypatch.setattr(services, "_signal_evaluator", lambda: broken)
-    resp, created = _worker_submit(world)
+    with hooks.checkin_stored.overridden("signals", broken):
+        resp, created = _worker_submit(world)
     assert created
     assert CheckinResponse.objects.filter(pk=resp.pk).exists()
-    assert "Evaluating relationship" in caplog.text
+    assert "signals after a check-in on relationship" in caplog.text
 
 
 # --- the client's choice and comments -----------------------------------------------------------

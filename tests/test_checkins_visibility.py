@@ -22,10 +22,11 @@ from django.utils.html import escape
 from keywork.checkins import services
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
 from keywork.checkins.selectors import checkin_shown, client_figures_shown, figures_shown
+from keywork.core import matters
+from keywork.core.hooks import Hook
 from keywork.signals import text
 from keywork.signals.models import Alert, RelationshipState
 from keywork.signals.services import alert_raise
-from keywork.supervision import agenda
 from keywork.supervision import services as supervision_services
 from keywork.supervision.selectors import alert_items
 from tests.helpers import login_as
@@ -150,7 +151,9 @@ def test_caseload_alerts_carry_no_client_numbers_under_pattern_policy(world, rat
 
 def test_supervision_agenda_words_rating_alerts_for_the_worker_under_pattern_policy(
         world, monkeypatch):
-    monkeypatch.setattr(agenda, "SOURCES", {"signals": alert_items})
+    only_alerts: Hook = Hook("matters.sources")
+    only_alerts.register("signals", alert_items)
+    monkeypatch.setattr(matters, "SOURCES", only_alerts)
     _policy(world, "pattern")
     own = world.relationships["own"]
     alert_raise(relationship=own, code="client_low", source="signals",

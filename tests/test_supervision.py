@@ -14,13 +14,14 @@ from django.utils.html import escape
 
 from keywork.audit.models import AuditEvent
 from keywork.checkins.services import policy_for
+from keywork.core import matters
 from keywork.core.errors import ApplicationError
+from keywork.core.hooks import Hook
+from keywork.core.matters import Matter as Item
 from keywork.organisations.models import Role
 from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.services import alert_raise
-from keywork.supervision import agenda, services
-from keywork.supervision.agenda import AgendaItem as Item
-from keywork.supervision.agenda import register_agenda_source
+from keywork.supervision import services
 from keywork.supervision.models import Action, AgendaItem, Session, SignedRecordError
 from keywork.supervision.selectors import alert_items, pattern_items
 from tests.helpers import login_as
@@ -30,9 +31,11 @@ from tests.world import make_user
 @pytest.fixture
 def sources(monkeypatch):
     """Only this app's own sources, so each test decides what else is registered."""
-    monkeypatch.setattr(agenda, "SOURCES", {"signals": alert_items,
-                                            "signals_patterns": pattern_items})
-    return agenda.SOURCES
+    hook: Hook = Hook("matters.sources")
+    hook.register("signals", alert_items)
+    hook.register("signals_patterns", pattern_items)
+    monkeypatch.setattr(matters, "SOURCES", hook)
+    return matters.SOURCES
 
 
 def _http(user):
@@ -56,7 +59,7 @@ def _fake_source(items):
 
 def test_agenda_shows_a_source_registered_by_another_app(world, sources):
     own = world.relationships["own"]
-    register_agenda_source("elsewhere", _fake_source([Item(
+    matters.SOURCES.register("elsewhere", _fake_source([Item(
         source="elsewhere", kind="to_review", title="A matter raised elsewhere",
         detail="Two things to look at.", relationship_id=own.pk, client_id=own.client_id,
         ref="elsewhere:1")]))
@@ -73,7 +76,7 @@ def test_agenda_is_a_snapshot_that_later_changes_do_not_touch(world, sources):
     own = world.relationships["own"]
     items = [Item(source="elsewhere", kind="x", title="First version", client_id=own.client_id,
                   relationship_id=own.pk, ref="elsewhere:1")]
-    register_agenda_source("elsewhere", _fake_source(items))
+    matters.SOURCES.register("elsewhere", _fake_source(items))
     session = _session(world)
     items[0] = Item(source="elsewhere", kind="x", title="Changed since",
                     client_id=own.client_id, relationship_id=own.pk, ref="elsewhere:1")
@@ -101,7 +104,7 @@ def test_bringing_the_agenda_up_to_date_adds_only_new_matters(world, sources):
 
 def test_agenda_leaves_out_clients_the_supervisor_may_not_open(world, sources):
     other = world.relationships["other_unit"]
-    register_agenda_source("elsewhere", _fake_source([Item(
+    matters.SOURCES.register("elsewhere", _fake_source([Item(
         source="elsewhere", kind="x", title="About a client of unit B",
         client_id=other.client_id, relationship_id=other.pk, ref="elsewhere:b")]))
     session = _session(world)
@@ -114,7 +117,7 @@ def test_a_failing_source_is_named_on_the_agenda_and_the_others_still_come(world
     own = world.relationships["own"]
     alert_raise(relationship=own, code="no_contact", source="signals",
                 params={"days_since": 30, "days": 21})
-    register_agenda_source("broken", broken)
+    matters.SOURCES.register("broken", broken)
     session = _session(world)
     kinds = set(session.items.values_list("kind", flat=True))
     assert kinds == {"alert", "gathering_failed"}
@@ -374,7 +377,7 @@ def test_my_actions_on_the_index_take_the_same_queries_for_one_action_or_many(
 
 def test_the_page_of_one_agenda_item_audits_the_client_it_shows(world, sources):
     own = world.relationships["own"]
-    register_agenda_source("elsewhere", _fake_source([Item(
+    matters.SOURCES.register("elsewhere", _fake_source([Item(
         source="elsewhere", kind="to_review", title="A matter raised elsewhere",
         relationship_id=own.pk, client_id=own.client_id, ref="elsewhere:1")]))
     session = _session(world)
@@ -512,7 +515,7 @@ def test_another_supervisor_of_the_unit_sees_matters_outside_their_units_as_plac
                              [world.unit_a, world.unit_b])
     world.memberships["keyworker"].units.add(world.unit_b)
     other = world.relationships["other_unit"]
-    register_agenda_source("elsewhere", _fake_source([Item(
+    matters.SOURCES.register("elsewhere", _fake_source([Item(
         source="elsewhere", kind="x", title="Unit B matter", client_id=other.client_id,
         relationship_id=other.pk, ref="elsewhere:b")]))
     session = services.session_create(membership=both_m, worker_id=world.keyworker.pk,

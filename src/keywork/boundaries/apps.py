@@ -12,13 +12,13 @@ class BoundariesConfig(AppConfig):
     def ready(self) -> None:
         from keywork.boundaries import text
         from keywork.boundaries.selectors import agenda_items
+        from keywork.core import matters
         from keywork.portal.space import register_section
         from keywork.signals.text import register_alert_words
-        from keywork.supervision.agenda import register_agenda_source
 
         register_alert_words(titles=text.ALERT_TITLES, reasons=text.ALERT_REASONS,
                              evidence=text.ALERT_EVIDENCE, next_steps=text.ALERT_NEXT_STEPS)
-        register_agenda_source("boundaries", agenda_items)
+        matters.SOURCES.register("boundaries", agenda_items)
         register_section(
             url_name="portal:boundaries_concern", label=_("Tell a supervisor about a worry"),
             description=_("Something about how a worker behaves with you that does not feel "

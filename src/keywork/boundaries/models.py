@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from keywork.contacts.models import Channel
 from keywork.core.models import TenantModel
 from keywork.domain import boundaries as rules
 
@@ -187,8 +188,6 @@ class ContactAgreement(TenantModel):
 
     @property
     def channel_labels(self) -> list[str]:
-        from keywork.contacts.models import Channel
-
         labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.channels]
 

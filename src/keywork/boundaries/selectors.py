@@ -24,11 +24,14 @@ from keywork.boundaries.models import (
 )
 from keywork.clients.models import Client
 from keywork.clients.selectors import audit_list, clients_for_membership
+from keywork.contacts.models import Contact
 from keywork.core.errors import AccessDenied
+from keywork.core.matters import Matter
 from keywork.domain import boundaries as rules
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship, Status
+from keywork.signals.models import Alert
 
 DRIFT_CODE = "boundary_drift"
 
@@ -128,8 +131,6 @@ class DriftView:
 def drift_for_relationship(relationship: Relationship) -> DriftView:
     """The timeline the drift rule looks at, and the run it found. Events the client raised
     are left out (they are the supervisor's alone). Read after the accessor."""
-    from keywork.signals.models import Alert
-
     conf = settings_for(relationship.organisation_id)
     events = list(BoundaryEvent.objects.filter(
         relationship=relationship, organisation_id=relationship.organisation_id)
@@ -170,8 +171,6 @@ REASON_WORDS = {
 def agreement_for_relationship(relationship: Relationship, *, weeks: int = 8) -> AgreementView:
     """The agreement, contacts per week with those outside it, and the trend. Read after
     the relationship accessor."""
-    from keywork.contacts.models import Contact
-
     agreement = ContactAgreement.objects.filter(relationship=relationship).first()
     today = timezone.localdate()
     since = rules.week_start(today) - dt.timedelta(weeks=weeks - 1)
@@ -283,16 +282,13 @@ def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
     """The supervision agenda's boundary matters for one keyworker: events waiting for
     review, and open drift alerts in their relationships. The client's private concerns
     stay out: the keyworker takes part in supervision."""
-    from keywork.signals.models import Alert
-    from keywork.supervision.agenda import AgendaItem
-
-    items: list[AgendaItem] = []
+    items: list[Matter] = []
     events = BoundaryEvent.objects.filter(
         organisation_id=organisation_id, worker_id=worker_id, reviewed_on__isnull=True,
     ).exclude(source=Source.CLIENT).order_by("occurred_on", "id")
     for event in events:
         serious = event.severity == Severity.SERIOUS
-        items.append(AgendaItem(
+        items.append(Matter(
             source="boundaries", kind="event_to_review",
             title=_("Boundary event to review: %(kind)s") % {"kind": event.get_kind_display()},
             detail=_("%(day)s, %(severity)s.") % {
@@ -306,7 +302,7 @@ def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
         relationship__keyworker_id=worker_id).exclude(status=Alert.Status.RESOLVED)
     for alert in alerts:
         params = (alert.facts or {}).get("params", {})
-        items.append(AgendaItem(
+        items.append(Matter(
             source="boundaries", kind="drift",
             title=_("Boundary drift in a relationship"),
             detail=_("%(count)s minor events within %(days)s days.") % {

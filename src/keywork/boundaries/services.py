@@ -27,6 +27,7 @@ from keywork.core.errors import ApplicationError
 from keywork.domain import boundaries as rules
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.models import Relationship, Status
+from keywork.signals.services import alert_raise
 
 if TYPE_CHECKING:
     from keywork.contacts.models import Contact
@@ -240,8 +241,6 @@ def drift_check(*, event: BoundaryEvent) -> Any:
     are the supervisor's alone and do not count."""
     if event.relationship_id is None or event.severity != Severity.MINOR:
         return None
-    from keywork.signals.services import alert_raise
-
     conf = settings_for(event.organisation_id)
     rows = BoundaryEvent.objects.filter(
         relationship_id=event.relationship_id, organisation_id=event.organisation_id,

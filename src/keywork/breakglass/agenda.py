@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.breakglass.models import Grant
-from keywork.supervision.agenda import AgendaItem
+from keywork.core.matters import Matter
 
 
 def emergency_read_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
-                         viewer: Any = None) -> list[AgendaItem]:
+                         viewer: Any = None) -> list[Matter]:
     grants = Grant.objects.filter(organisation_id=organisation_id,
                                   user_id=worker_id).to_review().order_by("granted_at")
-    return [AgendaItem(
+    return [Matter(
         source="breakglass", kind="emergency_read_to_review",
         title=_("Emergency access to review"),
         detail=_("Opened on %(when)s: %(reason)s") % {

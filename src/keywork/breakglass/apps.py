@@ -11,8 +11,8 @@ class BreakglassConfig(AppConfig):
 
     def ready(self) -> None:
         from keywork.breakglass.agenda import emergency_read_items
+        from keywork.core import matters
         from keywork.signals.text import register_alert_words
-        from keywork.supervision.agenda import register_agenda_source
 
         register_alert_words(
             titles={"emergency_read": _("Emergency access to the record, to review")},
@@ -22,4 +22,4 @@ class BreakglassConfig(AppConfig):
                 "Review the access: was it needed, and was the record used for that need "
                 "only? Write your review on the emergency access page.")},
         )
-        register_agenda_source("breakglass", emergency_read_items)
+        matters.SOURCES.register("breakglass", emergency_read_items)

@@ -17,6 +17,8 @@ from keywork.core.errors import ApplicationError
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.relationships.selectors import current_relationship
+from keywork.signals.models import Alert
+from keywork.signals.services import alert_raise, alert_resolve
 
 ALERT_CODE = "emergency_read"
 MIN_REASON = 10
@@ -69,8 +71,6 @@ def _grant_create(*, membership: Membership, client: Client, reason: str) -> Gra
 
 
 def _alert(grant: Grant) -> None:
-    from keywork.signals.services import alert_raise
-
     rels = Relationship.objects.filter(client_id=grant.client_id,
                                        organisation_id=grant.organisation_id,
                                        status__in=OPEN_STATUSES)
@@ -109,9 +109,6 @@ def grant_review(*, membership: Membership, grant: Grant, note: str) -> Grant:
 
 def _resolve_alert(membership: Membership, grant: Grant) -> None:
     """The alert goes once no emergency access to the client waits for review."""
-    from keywork.signals.models import Alert
-    from keywork.signals.services import alert_resolve
-
     if Grant.objects.filter(client_id=grant.client_id).to_review().exists():
         return
     for alert in Alert.objects.filter(client_id=grant.client_id, code=ALERT_CODE).exclude(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keywork.audit.services import audit_record
+from keywork.checkins import hooks
 from keywork.checkins.models import (
     VISIBILITY_ORDER,
     CheckinLink,
@@ -473,15 +474,6 @@ def client_trend(relationship: Relationship) -> Trend:
     return Trend(direction, len(rows))
 
 
-def relationship_pattern(relationship: Relationship) -> str:
-    """The pattern the signal engine last found for the relationship, in words."""
-    from keywork.signals.models import Pattern, RelationshipState
-
-    code = (RelationshipState.objects.filter(relationship=relationship)
-            .values_list("pattern", flat=True).first()) or Pattern.UNKNOWN
-    return str(dict(Pattern.choices).get(code, Pattern.UNKNOWN.label))
-
-
 @dataclass(frozen=True)
 class RelationshipCheckins:
     """What one person sees on a relationship's check-in page."""
@@ -522,7 +514,7 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
               .count() if private_to_supervisor else None)
     return RelationshipCheckins(
         client_shown=shown, client_responses=client, worker_responses=list(workers[:limit]),
-        pattern=relationship_pattern(relationship) if shown else "",
+        pattern=hooks.pattern_label(relationship) if shown else "",
         trend=client_trend(relationship) if shown else None,
         visibility=str(keyworker_visibility(relationship).label), supervises=is_supervisor,
         unread_comments=unread, withheld=withheld,

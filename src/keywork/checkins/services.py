@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import json
 import logging
 import secrets
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
+from keywork.checkins import hooks
 from keywork.checkins.models import (
     CheckinLink,
     CheckinPolicy,
@@ -41,7 +41,6 @@ from keywork.checkins.selectors import (
     domain_instrument,
     may_read_private_comments,
     policy_of,
-    preloaded,
     sharing_choice,
     sharing_default,
     token_digest,
@@ -332,44 +331,19 @@ def _audit_stored(response: CheckinResponse, *, submitted_by: Any = None) -> Non
                      detail="keyworker's own check-in")
 
 
-def _signal_evaluator() -> Callable[..., Any] | None:
-    """``keywork.signals.services.relationship_evaluate``, when the signals app provides it."""
-    name = "keywork.signals.services"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    evaluate = getattr(module, "relationship_evaluate", None)
-    return evaluate if callable(evaluate) else None
-
-
-def _evaluate(relationship: Relationship) -> None:
-    """Re-evaluate the relationship's pattern and alerts with the new check-in, inside the
-    submission's transaction but behind a savepoint: if the evaluation fails, it is
-    logged and rolled back alone, the check-in is still stored, and the next evaluation
-    (after another check-in, or the nightly `keywork evaluate_signals`) picks it up."""
-    evaluate = _signal_evaluator()
-    if evaluate is None:
-        return
-    extra: dict[str, Any] = {}
-    loaded, policy = _loaded_policy(relationship)
-    if loaded:  # the thresholds came with the link: not read again
-        extra["overrides"] = {relationship.organisation_id:
-                              policy.signal_overrides if policy else {}}
-    try:
-        with transaction.atomic():
-            evaluate(relationship_ids=[relationship.pk], **extra)
-    except Exception:
-        logger.exception("Evaluating relationship %s after a check-in failed", relationship.pk)
-
-
-def _loaded_policy(relationship: Relationship) -> tuple[bool, CheckinPolicy | None]:
-    """The organisation's policy when the relationship came with it (a check-in link)."""
-    if not Relationship.organisation.is_cached(relationship):
-        return False, None
-    return preloaded(relationship.organisation, "checkin_policy")
+def _after_store(relationship: Relationship) -> None:
+    """Let the apps that follow check-ins act on the new one (the signal engine re-evaluates
+    the relationship's pattern and alerts), inside the submission's transaction but each
+    behind a savepoint: if one fails, it is logged and rolled back alone, the check-in is
+    still stored, and the next evaluation (after another check-in, or the nightly
+    `keywork evaluate_signals`) picks it up."""
+    for key, fn in hooks.checkin_stored.items():
+        try:
+            with transaction.atomic():
+                fn(relationship=relationship)
+        except Exception:
+            logger.exception("%s after a check-in on relationship %s failed", key,
+                             relationship.pk)
 
 
 def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
@@ -389,7 +363,7 @@ def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion
                               instrument_version=instrument_version, rater=rater,
                               answers=answers, mode=mode, key=key,
                               submitted_by=submitted_by, link=link, visibility=visibility)
-            _evaluate(relationship)
+            _after_store(relationship)
             _audit_stored(response, submitted_by=submitted_by)
             if then is not None:
                 then(response)

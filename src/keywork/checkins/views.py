@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keywork.checkins import fhir, services
+from keywork.checkins import fhir, hooks, services
 from keywork.checkins.forms import CheckinForm, FormChoiceForm, LinkForm
 from keywork.checkins.models import CheckinLink, CheckinResponse, InstrumentVersion, Rater
 from keywork.checkins.selectors import (
@@ -37,7 +37,6 @@ from keywork.checkins.selectors import (
     keyworker_forms,
     may_read_private_comments,
     private_comments,
-    relationship_pattern,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
@@ -209,7 +208,7 @@ def response(request: KeyworkRequest, pk: int) -> HttpResponse:
         context["bars"] = dimension_bars(resp)
         context["form_title"] = resp.instrument_version.title(get_language() or "en")
     else:
-        context["pattern"] = relationship_pattern(rel)
+        context["pattern"] = hooks.pattern_label(rel)
         context["trend"] = client_trend(rel)
     context["comments_link"] = (resp.rater == Rater.CLIENT
                                 and may_read_private_comments(request.membership, rel))

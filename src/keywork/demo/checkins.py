@@ -21,10 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from keywork.accounts.models import User
+from keywork.checkins.models import CheckinResponse, SharingChoice
+from keywork.clients.models import Client
 from keywork.demo.columns import DAY, HOUR, Clock, Frame, col_int, col_str, col_time, rng_for
 from keywork.demo.contact_plan import Dyads
 from keywork.demo.patterns import AMBIVALENT, FRIENDLY, POLITE
 from keywork.domain.instruments import DIMENSIONS
+from keywork.organisations.models import Organisation
+from keywork.relationships.models import Relationship
 
 EVERY_DAYS = 14
 CLIENT_ANSWERS = 0.85
@@ -86,10 +91,6 @@ def sharing_choices(seed: int, relationships: int) -> np.ndarray:
 def sharing_frame(*, seed: int, dyads: Dyads, organisation_local_id: int = 1) -> Frame:
     """The clients' choices of what their keyworker sees, one row per relationship that
     has one."""
-    from keywork.checkins.models import SharingChoice
-    from keywork.organisations.models import Organisation
-    from keywork.relationships.models import Relationship
-
     choice = sharing_choices(seed, dyads.client.size)
     rel = np.flatnonzero(choice != "")
     df = pl.DataFrame([
@@ -167,12 +168,6 @@ def checkin_frame(*, seed: int, clock: Clock, dyads: Dyads, forms: Forms,
     ``client_swedish``: per local client id (index 0 unused), whether the client writes
     Swedish; their own words are then in Swedish. Each client check-in keeps the
     client's sharing choice (``sharing_choices``) as given with it."""
-    from keywork.accounts.models import User
-    from keywork.checkins.models import CheckinResponse
-    from keywork.clients.models import Client
-    from keywork.organisations.models import Organisation
-    from keywork.relationships.models import Relationship
-
     rng = rng_for(seed, "checkins")
     client_level, worker_level, swing, guess = _levels(rng, dyads.pattern)
     c_rel, c_day, c_ord = _slots(rng, dyads, CLIENT_ANSWERS, 6)

@@ -26,6 +26,7 @@ from keywork.accounts.models import User
 from keywork.audit.context import audit_source
 from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, InstrumentVersion, SharingChoice
+from keywork.checkins.services import instruments_sync
 from keywork.clients.models import Client
 from keywork.contacts.models import Addendum, Contact
 from keywork.core.errors import ApplicationError
@@ -165,8 +166,6 @@ def _plan(*, clients: int, seed: int, as_of: dt.date, progress: bool | None) -> 
 
 def demo_forms() -> Forms:
     """The shipped short forms the demo answers (loaded by ``migrate``)."""
-    from keywork.checkins.services import instruments_sync
-
     versions = {}
     for code in ("checkin-client-short", "checkin-keyworker-short"):
         version = (InstrumentVersion.objects.filter(instrument__code=code)

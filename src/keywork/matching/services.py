@@ -35,6 +35,7 @@ from keywork.organisations.models import Membership, Role, Unit
 from keywork.organisations.selectors import unit_ids
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship, StartReason, Status
+from keywork.signals.services import alert_raise
 
 MAX_YEARS = 60
 
@@ -178,8 +179,6 @@ def conflict_declare(*, membership: Membership, client: Client, worker_id: int, 
     rel = Relationship.objects.filter(client=client, keyworker_id=worker_id,
                                       status__in=(Status.PROPOSED, Status.ACTIVE)).first()
     if rel is not None:
-        from keywork.signals.services import alert_raise
-
         alert_raise(relationship=rel, code="matching_conflict_declared", source="matching",
                     params={"kind": kind}, evidence="matching_declaration",
                     next_step="matching_reallocate")

@@ -9,16 +9,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from keywork.core.matters import Matter
 from keywork.safeguarding.selectors import concerns_to_review, overdue_enquiries
-from keywork.supervision.agenda import AgendaItem
 
 
 def safeguarding_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
-                       viewer: Any = None) -> list[AgendaItem]:
-    items: list[AgendaItem] = []
+                       viewer: Any = None) -> list[Matter]:
+    items: list[Matter] = []
     for concern in concerns_to_review(organisation_id=organisation_id, worker_id=worker_id):
         decided = concern.is_decided
-        items.append(AgendaItem(
+        items.append(Matter(
             source="safeguarding",
             kind="decision_to_review" if decided else "concern_without_decision",
             title=(_("Safeguarding decision to review: %(category)s") if decided
@@ -31,7 +31,7 @@ def safeguarding_items(*, organisation_id: int, worker_id: int, since: dt.dateti
             relationship_id=concern.relationship_id, client_id=concern.client_id,
             ref=f"concern:{concern.pk}", priority=10 if not decided else 20))
     for item in overdue_enquiries(organisation_id=organisation_id, worker_id=worker_id):
-        items.append(AgendaItem(
+        items.append(Matter(
             source="safeguarding", kind="enquiry_overdue",
             title=_("Routine enquiry overdue: %(topic)s") % {"topic": item.due.label},
             detail=_("Due on %(day)s, %(days)s days ago.") % {

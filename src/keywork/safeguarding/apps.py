@@ -10,9 +10,9 @@ class SafeguardingConfig(AppConfig):
     verbose_name = _("Safeguarding")
 
     def ready(self) -> None:
+        from keywork.core import matters
         from keywork.safeguarding.agenda import safeguarding_items
         from keywork.signals.text import register_alert_words
-        from keywork.supervision.agenda import register_agenda_source
 
         register_alert_words(
             titles={
@@ -37,4 +37,4 @@ class SafeguardingConfig(AppConfig):
                                     "alone, and record that it was asked in private."),
             },
         )
-        register_agenda_source("safeguarding", safeguarding_items)
+        matters.SOURCES.register("safeguarding", safeguarding_items)

@@ -19,7 +19,7 @@ from keywork.audit.services import audit_record
 from keywork.clients.models import Client
 from keywork.core.errors import ApplicationError
 from keywork.domain.safeguarding import Decision, decision_problems
-from keywork.organisations.models import Membership, Role
+from keywork.organisations.models import Membership, Organisation, Role
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.relationships.selectors import current_relationship
 from keywork.safeguarding.models import (
@@ -38,6 +38,8 @@ from keywork.safeguarding.models import (
     Topic,
 )
 from keywork.safeguarding.selectors import open_episode, overdue_enquiries
+from keywork.signals.models import Alert
+from keywork.signals.services import alert_raise, alert_resolve
 
 SOURCE = "safeguarding"
 ALERT_CODES = {Topic.CHILDREN: "enquiry_overdue_children",
@@ -194,9 +196,6 @@ def enquiry_record(*, membership: Membership, client: Client, topic: str, asked_
 
 def _resolve_overdue_alert(membership: Membership, client: Client, topic: str,
                            asked_on: dt.date) -> None:
-    from keywork.signals.models import Alert
-    from keywork.signals.services import alert_resolve
-
     alerts = Alert.objects.filter(organisation_id=client.organisation_id, client=client,
                                   code=ALERT_CODES[Topic(topic)], source=SOURCE).exclude(
         status=Alert.Status.RESOLVED)
@@ -210,9 +209,6 @@ def enquiries_check(*, organisation_id: int | None = None, today: dt.date | None
     """Raise an alert on the carrying relationship for every overdue routine enquiry.
     Idempotent: an alert that is still unresolved is not raised again. Returns how many
     alerts were raised."""
-    from keywork.organisations.models import Organisation
-    from keywork.signals.services import alert_raise
-
     today = today or timezone.localdate()
     org_ids = ([organisation_id] if organisation_id is not None
                else list(Organisation.objects.values_list("pk", flat=True)))

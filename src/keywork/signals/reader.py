@@ -30,6 +30,8 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from keywork.checkins.models import InstrumentVersion
+from keywork.checkins.selectors import domain_instrument
 from keywork.domain.errors import DomainError
 from keywork.domain.signals import SignalBatch
 
@@ -362,8 +364,6 @@ def _form_amounts(version_ids: np.ndarray) -> dict[int, float]:
     known = dict(_FORM_AMOUNTS)  # a copy: a version saved meanwhile cannot empty it
     missing = sorted(set(np.unique(version_ids).tolist()) - known.keys())
     if missing:
-        from keywork.checkins.models import InstrumentVersion
-
         found = {version.pk: _form_amount(version)
                  for version in InstrumentVersion.objects.filter(pk__in=missing)}
         _FORM_AMOUNTS.update(found)
@@ -374,8 +374,6 @@ def _form_amounts(version_ids: np.ndarray) -> dict[int, float]:
 def _form_amount(version: Any) -> float:
     """The version's reliable change, as the check-in pages use it (NaN, and so the
     engine's default, for a definition that does not parse)."""
-    from keywork.checkins.selectors import domain_instrument
-
     try:
         return domain_instrument(version).scoring.reliability.reliable_change
     except DomainError:

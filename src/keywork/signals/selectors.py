@@ -27,7 +27,7 @@ from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import get_relationship_for_user
 from keywork.signals import text
-from keywork.signals.models import Alert, RelationshipState
+from keywork.signals.models import Alert, Pattern, RelationshipState
 
 
 @dataclass(frozen=True)
@@ -223,3 +223,11 @@ def dyad_for(*, membership: Membership, relationship: Relationship, months: int 
     state = state_of(relationship) if shown else None
     return Dyad(shown=shown, figures=figures, series=series, rows=list(reversed(rows)),
                 state=state, facts=facts_of(state, figures))
+
+
+def pattern_label(relationship: Relationship) -> str:
+    """The pattern the signal engine last found for the relationship, in words (the check-in
+    page shows it through ``checkins.hooks.pattern_label``)."""
+    code = (RelationshipState.objects.filter(relationship=relationship)
+            .values_list("pattern", flat=True).first()) or Pattern.UNKNOWN
+    return str(dict(Pattern.choices).get(code, Pattern.UNKNOWN.label))

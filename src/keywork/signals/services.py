@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
-from keywork.checkins.models import Rater, Visibility
+from keywork.checkins.models import CheckinPolicy, Rater, Visibility
+from keywork.checkins.selectors import preloaded
 from keywork.core.errors import ApplicationError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
+from keywork.relationships.models import Relationship
 from keywork.signals.models import Alert
 from keywork.signals.reader import Stored, load_batch, read_stored
 from keywork.signals.text import FROM_CLIENT_RATINGS
@@ -48,8 +50,6 @@ _REPORTED: set[tuple[int, str, str]] = set()
 def _settings(organisation_id: int, overrides: Any = None
               ) -> tuple[engine.SignalConfig, dict[str, str]]:
     if overrides is None:
-        from keywork.checkins.models import CheckinPolicy
-
         overrides = (
             CheckinPolicy.objects.filter(organisation_id=organisation_id)
             .values_list("signal_overrides", flat=True).first()
@@ -423,6 +423,25 @@ def relationship_evaluate(*, relationship_ids: Sequence[int], day: dt.date | Non
     organisation not in it has its policy read here."""
     return _evaluate(relationship_ids=list(relationship_ids), organisation_id=None, day=day,
                      overrides=overrides)
+
+
+def checkin_stored(*, relationship: Relationship) -> None:
+    """Re-evaluate the relationship after a new check-in (registered on
+    ``checkins.hooks.checkin_stored``). When the relationship came with its organisation's
+    policy (a check-in link loads them together), its thresholds are not read again."""
+    extra: dict[str, Any] = {}
+    loaded, policy = _loaded_policy(relationship)
+    if loaded:
+        extra["overrides"] = {relationship.organisation_id:
+                              policy.signal_overrides if policy else {}}
+    relationship_evaluate(relationship_ids=[relationship.pk], **extra)
+
+
+def _loaded_policy(relationship: Relationship) -> tuple[bool, CheckinPolicy | None]:
+    """The organisation's policy when the relationship came with it (a check-in link)."""
+    if not Relationship.organisation.is_cached(relationship):
+        return False, None
+    return preloaded(relationship.organisation, "checkin_policy")
 
 
 def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None,

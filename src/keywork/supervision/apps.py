@@ -10,8 +10,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from keywork.supervision.agenda import register_agenda_source
+        from keywork.core import matters
         from keywork.supervision.selectors import alert_items, pattern_items
 
-        register_agenda_source("signals", alert_items)
-        register_agenda_source("signals_patterns", pattern_items)
+        matters.SOURCES.register("signals", alert_items)
+        matters.SOURCES.register("signals_patterns", pattern_items)

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
-from keywork.checkins.selectors import SHOWN_ORDER, client_figures_shown
+from keywork.checkins.selectors import SHOWN_ORDER, client_checkins_shown, client_figures_shown
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
+from keywork.core.matters import Matter as Item
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.selectors import alert_visible, describe
 from keywork.signals.text import FROM_CLIENT_RATINGS
-from keywork.supervision.agenda import AgendaItem as Item
 from keywork.supervision.models import Action, AgendaItem, Session
 
 # With no earlier session, the first agenda looks back this far for changed patterns.
@@ -254,8 +254,6 @@ def pattern_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
     """The worker's relationships whose pattern changed since ``since``. A pattern comes
     from the client's ratings: where the worker may not see them, the item is for the
     supervisor only."""
-    from keywork.checkins.selectors import client_checkins_shown
-
     worker = worker_membership(organisation_id=organisation_id, worker_id=worker_id)
     states = (RelationshipState.objects.filter(
         organisation_id=organisation_id,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from keywork.audit.services import audit_record
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import ApplicationError
+from keywork.core.matters import matters_gather
 from keywork.organisations.models import Membership, Role
-from keywork.supervision.agenda import agenda_gather
 from keywork.supervision.models import Action, Addendum, AgendaItem, Kind, Session
 from keywork.supervision.selectors import (
     FIRST_LOOKBACK_DAYS,
@@ -52,7 +52,7 @@ def _check_text(value: str, limit: int, field: str) -> str:
 def store_agenda(session: Session, membership: Membership) -> int:
     """Store the agenda the sources give now, keeping only matters about clients this
     supervisor may open. Returns how many items were stored. The caller audits."""
-    gathered, failed = agenda_gather(organisation_id=session.organisation_id,
+    gathered, failed = matters_gather(organisation_id=session.organisation_id,
                                      worker_id=session.worker_id, since=session.agenda_since,
                                      viewer=membership)
     client_ids = {i.client_id for i in gathered if i.client_id is not None}

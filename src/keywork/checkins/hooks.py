@@ -1,0 +1,19 @@
+"""What the check-ins app lets higher apps plug in (registered from their ``AppConfig.ready``).
+
+- ``checkin_stored``: called inside a submission's transaction once the check-in is stored,
+  each behind its own savepoint: ``fn(*, relationship)``. The signal engine re-evaluates the
+  relationship's pattern and alerts here. A failing function is logged and rolled back alone;
+  the check-in is still stored.
+- ``pattern_label``: the relationship's pattern in words, for the check-in page
+  (``fn(relationship) -> str``); the signals app provides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from keywork.core.hooks import Hook, Slot
+
+checkin_stored: Hook[Callable[..., Any]] = Hook("checkins.checkin_stored")
+pattern_label: Slot[Callable[[Any], str]] = Slot("checkins.pattern_label")
