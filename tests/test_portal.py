@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from keywork.checkins import services
+from keywork.checkins import services, space
 from keywork.checkins.models import (
     CheckinLink,
     CheckinResponse,
@@ -19,8 +19,8 @@ from keywork.checkins.models import (
     SharingChoice,
     Visibility,
 )
+from keywork.checkins.space import client_language
 from keywork.clients.models import Client
-from keywork.portal.space import client_language
 
 
 def _link(world, mode: str = "link") -> tuple[CheckinLink, str]:
@@ -312,8 +312,6 @@ def test_own_page_closes_when_the_link_expires_and_unknown_tokens_get_404(world)
 
 
 def test_own_page_lists_the_sections_other_apps_register(world, monkeypatch):
-    from keywork.portal import space
-
     monkeypatch.setattr(space, "SECTIONS", [])
     space.register_section(url_name="portal:space", label="A section of its own",
                            description="What it is for", order=1)

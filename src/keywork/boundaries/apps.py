@@ -12,8 +12,8 @@ class BoundariesConfig(AppConfig):
     def ready(self) -> None:
         from keywork.boundaries import text
         from keywork.boundaries.selectors import agenda_items
+        from keywork.checkins.space import register_section
         from keywork.core import matters
-        from keywork.portal.space import register_section
         from keywork.signals.text import register_alert_words
 
         register_alert_words(titles=text.ALERT_TITLES, reasons=text.ALERT_REASONS,

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from keywork.boundaries import services
 from keywork.boundaries.forms import ConcernForm
+from keywork.checkins.space import ClientSpace, client_space
 from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error
-from keywork.portal.space import ClientSpace, client_space
 
 
 @client_space

@@ -10,7 +10,7 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Goals")
 
     def ready(self) -> None:
-        from keywork.portal.space import register_section
+        from keywork.checkins.space import register_section
 
         register_section(url_name="portal:goals_list", label=_("Your goals"),
                          description=_("What you are working on, your steps, and a new "

@@ -1,4 +1,4 @@
-"""The client's own goals pages, behind their link (``keywork.portal.space``)."""
+"""The client's own goals pages, behind their link (``keywork.checkins.space``)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keywork.checkins.space import ClientSpace, client_space, gone
 from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error
 from keywork.goals import services
 from keywork.goals.forms import ClientCommentForm, ClientProposalForm
 from keywork.goals.models import Goal
 from keywork.goals.selectors import achieved_steps, goal_for_space, goals_for_space
-from keywork.portal.space import ClientSpace, client_space, gone
 
 
 @client_space

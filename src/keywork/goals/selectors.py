@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from keywork.audit.services import audit_record
+from keywork.checkins.space import ClientSpace
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.domain.goals import (
@@ -23,7 +24,6 @@ from keywork.domain.goals import (
 )
 from keywork.goals.models import Goal, GoalPolicy, GoalStatus, Review, Stance, Step
 from keywork.organisations.selectors import active_membership
-from keywork.portal.space import ClientSpace
 from keywork.relationships.models import Relationship
 from keywork.signals.charts import Chart, Line, line_chart
 

@@ -10,7 +10,7 @@ class MandatesConfig(AppConfig):
     verbose_name = _("Mandates")
 
     def ready(self) -> None:
-        from keywork.portal.space import register_section
+        from keywork.checkins.space import register_section
 
         register_section(url_name="portal:mandates_list",
                          label=_("What your keyworker may do for you"),

@@ -1,4 +1,4 @@
-"""The client's own mandate pages, behind their link (``keywork.portal.space``)."""
+"""The client's own mandate pages, behind their link (``keywork.checkins.space``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from keywork.checkins.space import ClientSpace, client_space, gone
 from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error
 from keywork.mandates import services
 from keywork.mandates.forms import ClientMandateForm
 from keywork.mandates.selectors import mandate_for_space, mandates_for_space
-from keywork.portal.space import ClientSpace, client_space, gone
 
 
 def _list(space: ClientSpace, done: str) -> HttpResponse:

@@ -14,13 +14,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from keywork.audit.services import audit_record
+from keywork.checkins.space import ClientSpace
 from keywork.clients.selectors import clients_for_membership
 from keywork.contacts.models import Contact, Kind
 from keywork.core.errors import AccessDenied
 from keywork.domain.mandates import ACTIVE, Balance, balance
 from keywork.mandates.models import AdvocacyBasis, Basis, Mandate
 from keywork.organisations.selectors import active_membership
-from keywork.portal.space import ClientSpace
 from keywork.relationships.models import Relationship
 
 

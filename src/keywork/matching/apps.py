@@ -10,7 +10,7 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from keywork.portal.space import register_section
+        from keywork.checkins.space import register_section
         from keywork.signals.text import register_alert_words
 
         register_section(

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from keywork.audit.services import audit_record
+from keywork.checkins.space import ClientSpace, client_space
 from keywork.clients.selectors import audit_list, get_client_for_user, get_episode_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
 from keywork.core.http import KeyworkRequest, add_service_error, membership_of
@@ -33,7 +34,6 @@ from keywork.matching.models import ChangeRequest, MatchingWeights, Skill
 from keywork.matching.text import reasons_text
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.views import administrator_required
-from keywork.portal.space import ClientSpace, client_space
 from keywork.relationships.models import Status
 
 

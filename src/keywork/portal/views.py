@@ -28,8 +28,7 @@ from keywork.checkins.selectors import (
     sharing_default,
     sharing_options,
 )
-from keywork.core.errors import ApplicationError
-from keywork.portal.space import (
+from keywork.checkins.space import (
     SECTIONS,
     ClientSpace,
     client_space,
@@ -37,6 +36,7 @@ from keywork.portal.space import (
     greeting_name,
     language_for,
 )
+from keywork.core.errors import ApplicationError
 
 GONE_CODES = {"link_used", "link_expired", "closed"}
 

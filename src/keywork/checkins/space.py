@@ -1,7 +1,9 @@
-"""The client's own page: what a client reaches with the link on their own phone.
+"""The client's space: what a client reaches with the link on their own phone.
 
-A phone link (never a tablet link: a shared tablet shows nobody's own pages) opens the
-client's page until the link expires, whether or not the check-in on it was given. Other
+It lives with the links it resolves, below every app that adds to it; the portal app shows
+the page itself. A phone link (never a tablet link: a shared tablet shows nobody's own
+pages) opens the client's page until the link expires, whether or not the check-in on it
+was given. Other
 apps add sections to the page (goals, mandates, asking for another keyworker, raising a
 concern) with ``register_section`` from their ``AppConfig.ready`` and write their views with
 the ``client_space`` decorator, which resolves the token, refuses a gone link with the same
@@ -97,7 +99,7 @@ def space_of(link: CheckinLink, token: str) -> ClientSpace | None:
 
 
 def gone(request: HttpRequest, status: int = 410) -> HttpResponse:
-    return render(request, "portal/gone.html", status=status)
+    return render(request, "checkins/gone.html", status=status)
 
 
 def client_space(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
