@@ -28,7 +28,7 @@ def _open(world, who: str, name: str, client_key: str = "own", **params):
 
 def test_access_log_lists_a_read_made_just_before(world):
     get_client_for_user(user=world.manager, pk=world.clients["own"].pk, purpose="checking")
-    resp = _open(world, "supervisor", "audit:access_log")
+    resp = _open(world, "supervisor", "records:access_log")
     assert resp.status_code == 200
     first = resp.context["rows"][1]  # [0] is this very page being opened
     assert (first["who"], first["role"], first["event"].action) == (
@@ -39,7 +39,7 @@ def test_access_log_lists_a_read_made_just_before(world):
 
 
 def test_opening_the_access_log_is_itself_audited(world):
-    _open(world, "supervisor", "audit:access_log")
+    _open(world, "supervisor", "records:access_log")
     row = AuditEvent.objects.order_by("-id").first()
     assert (row.action, row.actor_id, row.client_id, row.detail) == (
         "view", world.supervisor.pk, world.clients["own"].pk, "access log")
@@ -48,13 +48,13 @@ def test_opening_the_access_log_is_itself_audited(world):
 def test_access_log_shows_refused_attempts_on_the_record(world):
     with pytest.raises(AccessDenied):
         get_client_for_user(user=world.colleague, pk=world.clients["own"].pk)
-    resp = _open(world, "supervisor", "audit:access_log")
+    resp = _open(world, "supervisor", "records:access_log")
     refused = [r for r in resp.context["rows"] if r["event"].action == "denied"]
     assert [r["who"] for r in refused] == ["Colleague Test"]
 
 
 def test_access_log_has_only_this_clients_rows_newest_first(world):
-    resp = _open(world, "supervisor", "audit:access_log")
+    resp = _open(world, "supervisor", "records:access_log")
     events = [r["event"] for r in resp.context["rows"]]
     assert {e.client_id for e in events if e.action != "denied"} == {world.clients["own"].pk}
     assert [e.pk for e in events] == sorted((e.pk for e in events), reverse=True)
@@ -63,16 +63,16 @@ def test_access_log_has_only_this_clients_rows_newest_first(world):
 def test_access_log_is_paginated(world):
     for _ in range(55):
         get_client_for_user(user=world.supervisor, pk=world.clients["own"].pk)
-    first = _open(world, "supervisor", "audit:access_log")
+    first = _open(world, "supervisor", "records:access_log")
     assert len(first.context["rows"]) == 50
     assert first.context["page"].has_next()
-    second = _open(world, "supervisor", "audit:access_log", page=2)
+    second = _open(world, "supervisor", "records:access_log", page=2)
     assert second.context["page"].number == 2
     older = [r["event"] for r in second.context["rows"]]
     assert max(e.pk for e in older) <= min(r["event"].pk for r in first.context["rows"])
     assert "client admitted" in {e.detail for e in older}  # the oldest row is on page 2
     http = login_as(HttpClient(), world.supervisor)
-    fragment = http.get(reverse("audit:access_log", args=[world.clients["own"].pk]),
+    fragment = http.get(reverse("records:access_log", args=[world.clients["own"].pk]),
                         {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="access-log">')
     assert "<html" not in fragment
@@ -86,13 +86,13 @@ def test_access_log_is_for_the_supervisor_of_the_clients_unit_only(world):
         ("supervisor", "other_unit"),
         ("other_supervisor", "own"),  # another organisation
     ]:
-        assert _open(world, who, "audit:access_log", client).status_code == 404, who
-        assert _open(world, who, "audit:subject_access", client).status_code == 404, who
+        assert _open(world, who, "records:access_log", client).status_code == 404, who
+        assert _open(world, who, "records:subject_access", client).status_code == 404, who
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
 def test_refused_access_log_is_audited_without_opening_the_record(world):
-    _open(world, "keyworker", "audit:access_log")
+    _open(world, "keyworker", "records:access_log")
     row = AuditEvent.objects.order_by("-id").first()
     assert (row.action, row.actor_id, row.client_id, row.object_id) == (
         "denied", world.keyworker.pk, None, str(world.clients["own"].pk))
@@ -107,7 +107,7 @@ def test_subject_access_export_has_contacts_addenda_and_who_accessed(world):
     contact_services.addendum_add(membership=kw, contact=world.own_contact,
                                   text="It was 50 minutes, not 45.")
     get_client_for_user(user=world.deputy, pk=world.clients["own"].pk)
-    resp = _open(world, "supervisor", "audit:subject_access")
+    resp = _open(world, "supervisor", "records:subject_access")
     assert resp.status_code == 200
     assert resp["Content-Type"].startswith("application/json")
     assert "attachment" in resp["Content-Disposition"]
@@ -143,7 +143,7 @@ def test_subject_access_export_has_the_clients_checkins_alerts_and_private_comme
     Alert.objects.create(organisation=world.org, relationship=rel, client=rel.client,
                          code="client_low", raised_at=timezone.now(),
                          facts={"params": {"latest": 35.0, "below": 50}})
-    data = json.loads(_open(world, "supervisor", "audit:subject_access").content)
+    data = json.loads(_open(world, "supervisor", "records:subject_access").content)
     (checkin,) = data["checkins"]
     assert checkin["what_helped"] == "When you called back."
     assert checkin["answers"]["match"] == 3
@@ -154,14 +154,14 @@ def test_subject_access_export_has_the_clients_checkins_alerts_and_private_comme
 
 
 def test_subject_access_export_is_audited_as_an_export(world):
-    _open(world, "supervisor", "audit:subject_access")
+    _open(world, "supervisor", "records:subject_access")
     row = AuditEvent.objects.order_by("-id").first()
     assert (row.action, row.actor_id, row.client_id) == (
         "export", world.supervisor.pk, world.clients["own"].pk)
 
 
 def test_subject_access_export_holds_nothing_of_other_clients(world):
-    resp = _open(world, "supervisor", "audit:subject_access")
+    resp = _open(world, "supervisor", "records:subject_access")
     body = resp.content.decode()
     for key in ("same_unit", "ended", "other_unit", "other_org_client"):
         assert world.clients[key].family_name not in body
@@ -172,7 +172,7 @@ def test_subject_access_export_holds_nothing_of_other_clients(world):
 
 def test_verify_page_reports_an_intact_chain(world):
     http = login_as(HttpClient(), world.administrator)
-    resp = http.get(reverse("audit:verify"))
+    resp = http.get(reverse("organisations:audit_verify"))
     assert resp.status_code == 200
     report = resp.context["report"]
     assert report.ok
@@ -187,7 +187,7 @@ def test_verify_page_names_the_first_broken_link(world):
         occurred_at=AuditEvent.objects.order_by("-id").first().occurred_at, action="view",
         prev_hash=GENESIS, hash="f" * 64)
     http = login_as(HttpClient(), world.administrator)
-    resp = http.get(reverse("audit:verify"))
+    resp = http.get(reverse("organisations:audit_verify"))
     assert resp.context["report"].broken_at == forged.pk
     assert f"broken at row {forged.pk}" in resp.content.decode()
 
@@ -195,4 +195,4 @@ def test_verify_page_names_the_first_broken_link(world):
 def test_verify_page_is_for_administrators_only(world):
     for who in ("keyworker", "supervisor", "manager", "researcher"):
         http = login_as(HttpClient(), world.users[who])
-        assert http.get(reverse("audit:verify")).status_code == 403, who
+        assert http.get(reverse("organisations:audit_verify")).status_code == 403, who

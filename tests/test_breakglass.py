@@ -32,7 +32,7 @@ def _open(http: HttpClient, reference: str, reason: str = REASON):
 def test_keyworker_opens_another_units_record_for_reading_only(world):
     client = world.clients["other_unit"]
     http = _http(world, "keyworker")
-    detail = reverse("clients:detail", args=[client.pk])
+    detail = reverse("records:client", args=[client.pk])
     assert http.get(detail).status_code == 404
     resp = _open(http, client.pseudonym.lower())
     assert resp.status_code == 302
@@ -57,7 +57,7 @@ def test_keyworker_opens_another_units_record_for_reading_only(world):
 def test_the_access_ends_after_three_hours(world):
     client = world.clients["other_unit"]
     http = _http(world, "keyworker")
-    detail = reverse("clients:detail", args=[client.pk])
+    detail = reverse("records:client", args=[client.pk])
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         _open(http, client.pseudonym)
         traveller.shift(dt.timedelta(hours=2, minutes=59))
@@ -76,7 +76,7 @@ def test_the_length_is_set_per_organisation(world):
         _open(http, client.pseudonym)
         traveller.shift(dt.timedelta(hours=1, minutes=1))
         http = _http(world, "keyworker")
-        assert http.get(reverse("clients:detail", args=[client.pk])).status_code == 404
+        assert http.get(reverse("records:client", args=[client.pk])).status_code == 404
 
 
 def test_an_administrator_sets_the_length(world):
@@ -126,7 +126,7 @@ def test_the_units_supervisor_reviews_it_and_the_alert_is_resolved(world):
     client = world.clients["other_unit"]
     requester = _http(world, "keyworker")
     _open(requester, client.pseudonym)
-    requester.get(reverse("clients:detail", args=[client.pk]))
+    requester.get(reverse("records:client", args=[client.pk]))
     grant = Grant.objects.get()
     # The supervisor of the requester's unit is not the client's: no review for them.
     assert _http(world, "supervisor").get(

@@ -134,7 +134,7 @@ def test_handover_signs_the_worker_out_and_opens_the_clients_form(world):
     for probe in (http, HttpClient()):
         if probe is not http:
             probe.cookies[settings.SESSION_COOKIE_NAME] = old_session
-        page = probe.get(_url("clients:detail", world.clients["own"].pk))
+        page = probe.get(_url("records:client", world.clients["own"].pk))
         assert page.status_code == 302
         assert page["Location"].startswith("/accounts/login/")
 
@@ -175,7 +175,7 @@ def test_handover_on_a_closed_relationship_keeps_the_supervisor_signed_in(world)
     resp = http.post(_url("checkins:handover", _rel(world, "ended").pk))
     assert resp.status_code == 200
     assert "check-ins are for open relationships" in resp.content.decode()
-    assert http.get(_url("clients:detail", world.clients["own"].pk)).status_code == 200
+    assert http.get(_url("records:client", world.clients["own"].pk)).status_code == 200
 
 
 # --- the keyworker's own check-in -----------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_an_evaluation_failing_in_the_database_rolls_back_alone(world, monkeypat
     assert not RelationshipState.objects.filter(relationship=link.relationship).exists()
     assert AuditEvent.objects.filter(object_type="checkinresponse",
                                      object_id=str(response.pk)).exists()
-    assert "Evaluating relationship" in caplog.text
+    assert "signals after a check-in on relationship" in caplog.text
     assert verify_chain().ok
 
 

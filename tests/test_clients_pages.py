@@ -44,7 +44,7 @@ def test_supervisor_admits_a_client_with_a_first_episode(world):
     resp = http.post(_url("clients:admit"), _admit_data(world))
     client = Client.objects.get(family_name="Newcome")
     assert resp.status_code == 302
-    assert resp["Location"] == _url("clients:detail", client.pk)
+    assert resp["Location"] == _url("records:client", client.pk)
     episode = client.episodes.get()
     assert (episode.unit, episode.legal_basis, episode.end_date) == (
         world.unit_a, world.legal_basis, None)
@@ -83,7 +83,7 @@ def test_keyworker_cannot_admit_a_client(world):
 
 def test_client_page_shows_the_record_the_relationship_and_the_contacts(world):
     client = world.clients["own"]
-    page = _as(world, "keyworker").get(_url("clients:detail", client.pk)).content.decode()
+    page = _as(world, "keyworker").get(_url("records:client", client.pk)).content.decode()
     assert "<h1>Anna Own</h1>" in page
     assert 'class="own-words own-words-lead">My children.' in page
     assert "Compulsory care" in page
@@ -104,17 +104,17 @@ def test_client_page_shows_the_record_the_relationship_and_the_contacts(world):
 
 
 def test_client_page_is_not_found_for_a_keyworker_without_the_client(world):
-    resp = _as(world, "keyworker").get(_url("clients:detail", world.clients["same_unit"].pk))
+    resp = _as(world, "keyworker").get(_url("records:client", world.clients["same_unit"].pk))
     assert resp.status_code == 404
 
 
 def test_client_page_offers_each_role_only_its_actions(world):
     client = world.clients["own"]
     episode = client.episodes.get()
-    access_log = _url("audit:access_log", client.pk)
-    keyworker = _as(world, "keyworker").get(_url("clients:detail", client.pk)).content.decode()
-    supervisor = _as(world, "supervisor").get(_url("clients:detail", client.pk)).content.decode()
-    manager = _as(world, "manager").get(_url("clients:detail", client.pk)).content.decode()
+    access_log = _url("records:access_log", client.pk)
+    keyworker = _as(world, "keyworker").get(_url("records:client", client.pk)).content.decode()
+    supervisor = _as(world, "supervisor").get(_url("records:client", client.pk)).content.decode()
+    manager = _as(world, "manager").get(_url("records:client", client.pk)).content.decode()
 
     assert _url("relationships:ending", world.relationships["own"].pk) in keyworker
     assert _url("clients:edit", client.pk) in keyworker
@@ -131,7 +131,7 @@ def test_protected_identity_shows_the_reference_as_the_heading(world):
     client = world.clients["own"]
     Client.objects.filter(pk=client.pk).update(protected_identity=True, address="Secret road 1")
     client.refresh_from_db()
-    page = _as(world, "keyworker").get(_url("clients:detail", client.pk)).content.decode()
+    page = _as(world, "keyworker").get(_url("records:client", client.pk)).content.decode()
     heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
     assert client.pseudonym in heading
     assert "Anna" not in heading
@@ -150,7 +150,7 @@ def test_timeline_shows_newest_contacts_first_and_older_ones_on_request(world):
             membership=membership, relationship=rel, occurred_at=start + dt.timedelta(hours=i),
             kind="everyday", note=f"Corridor talk number {i:02d}.")
     http = _as(world, "keyworker")
-    url = _url("clients:detail", rel.client_id)
+    url = _url("records:client", rel.client_id)
     page = http.get(url).content.decode()
     assert page.index("Talked about the week ahead.") < page.index("Corridor talk number 20.")
     assert "Corridor talk number 02." in page  # twenty shown

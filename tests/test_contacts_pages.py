@@ -41,7 +41,7 @@ def test_log_page_works_without_javascript(world):
     assert "Talked about the week ahead." in page  # recent contacts
     resp = http.post(_url("contacts:log", rel.pk), _fields(channel="personal_device"))
     assert resp.status_code == 302
-    assert resp["Location"] == _url("clients:detail", rel.client_id)
+    assert resp["Location"] == _url("records:client", rel.client_id)
     contact = Contact.objects.get(note__startswith="Asked about her court date")
     assert (contact.worker, contact.kind, contact.initiated_by, contact.duration_minutes) == (
         world.keyworker, "everyday", "client", 10)
@@ -154,7 +154,7 @@ def test_supervisor_cannot_sign_a_keyworkers_note_and_is_told_so(world):
 
 def test_author_signs_and_returns_to_the_page_they_came_from(world):
     contact = world.own_contact
-    back = _url("clients:detail", contact.client_id)
+    back = _url("records:client", contact.client_id)
     http = _as(world, "keyworker")
     resp = http.post(_url("contacts:sign", contact.pk), {"next": back})
     contact.refresh_from_db()

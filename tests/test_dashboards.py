@@ -70,7 +70,7 @@ def test_caseload_shows_days_since_last_contact_and_introduction_state(world):
     assert "3 days ago" in html
     assert reverse("relationships:introduction", args=[new_rel.pk]) in html
     assert reverse("contacts:log", args=[world.relationships["own"].pk]) in html
-    assert reverse("clients:detail", args=[world.clients["own"].pk]) in html
+    assert reverse("records:client", args=[world.clients["own"].pk]) in html
     assert "Anna Own" in html
 
 
@@ -201,7 +201,7 @@ def test_supervisor_sees_relationships_without_introduction_and_proposals(world)
     overview = _unit(resp, world.unit_a)
     assert [r.pk for r in overview.without_introduction] == [rel.pk]
     assert [r.pk for r in overview.proposed] == [rel.pk]
-    assert reverse("relationships:detail", args=[rel.pk]) in resp.content.decode()
+    assert reverse("records:relationship", args=[rel.pk]) in resp.content.decode()
 
 
 def test_supervisor_sees_active_relationship_started_with_a_waiver(world):

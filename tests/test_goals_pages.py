@@ -206,7 +206,7 @@ def test_client_proposes_a_goal_and_it_waits_for_the_keyworker_to_discuss(world)
     assert goal.proposed_by == "client"
     assert goal.created_by is None
     http = login_as(HttpClient(), world.keyworker)
-    rel_page = http.get(reverse("relationships:detail",
+    rel_page = http.get(reverse("records:relationship",
                                 args=[world.relationships["own"].pk])).content.decode()
     assert "Learn to cook" in rel_page
     assert "proposal from the client to discuss" in rel_page

@@ -94,7 +94,7 @@ def test_the_whole_flow_from_admission_to_an_addendum(world):
     resp = keyworker.post(_url("contacts:addendum", contact.pk),
                           {"text": "The goals were agreed with his mother present."})
     assert resp.status_code == 302
-    page = keyworker.get(_url("clients:detail", client.pk)).content.decode()
+    page = keyworker.get(_url("records:client", client.pk)).content.decode()
     assert "Agreed the first goals." in page
     assert "The goals were agreed with his mother present." in page
     assert "Addendum by Keyworker Test" in page
@@ -130,7 +130,7 @@ def test_supervisor_activates_without_an_introduction_by_writing_why(world):
     assert resp.status_code == 302
     assert (rel.status, rel.introduction_waiver, rel.introduction_waived_by) == (
         Status.ACTIVE, reason, world.supervisor)
-    client_page = http.get(_url("clients:detail", rel.client_id)).content.decode()
+    client_page = http.get(_url("records:client", rel.client_id)).content.decode()
     assert "Started without a complete introduction" in client_page
     assert reason in client_page
 
@@ -221,10 +221,10 @@ def test_supervisor_changes_the_deputy_and_a_keyworker_cannot(world):
 
 def test_relationship_page_shows_lifecycle_contacts_and_history(world):
     rel = world.relationships["own"]
-    page = _as(world, "deputy").get(_url("relationships:detail", rel.pk)).content.decode()
+    page = _as(world, "deputy").get(_url("records:relationship", rel.pk)).content.decode()
     assert "First allocation for this episode" in page
     assert "You have to tell them if my kids are not safe." in page
     assert "Talked about the week ahead." in page
     assert "History of this relationship" in page
     assert "Introduction" in page
-    assert _as(world, "colleague").get(_url("relationships:detail", rel.pk)).status_code == 404
+    assert _as(world, "colleague").get(_url("records:relationship", rel.pk)).status_code == 404

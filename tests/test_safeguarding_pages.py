@@ -156,7 +156,7 @@ def test_overdue_enquiries_raise_alerts_once_and_recording_resolves_them(world):
 def test_the_client_page_shows_overdue_enquiries_and_raises_the_alert(world):
     _make_overdue(world)
     http = _http(world, "keyworker")
-    page = http.get(reverse("clients:detail", args=[world.clients["own"].pk]))
+    page = http.get(reverse("records:client", args=[world.clients["own"].pk]))
     text = page.content.decode()
     assert "Routine enquiry: The children&#x27;s welfare" in text
     assert Alert.objects.filter(relationship=world.relationships["own"],

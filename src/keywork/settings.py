@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "keywork.matching",
     "keywork.portal",
     "keywork.dashboards",
+    "keywork.records",
     "keywork.api",
     "keywork.demo",
 ]

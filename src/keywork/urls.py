@@ -1,16 +1,17 @@
 from django.urls import include, path
 
 from keywork.core import views as core_views
+from keywork.dashboards import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("health", core_views.health, name="health"),
     path("accounts/", include("keywork.accounts.urls")),
     path("organisation/", include("keywork.organisations.urls")),
     path("clients/", include("keywork.clients.urls")),
     path("relationships/", include("keywork.relationships.urls")),
     path("contacts/", include("keywork.contacts.urls")),
-    path("audit/", include("keywork.audit.urls")),
+    path("", include("keywork.records.urls")),
     path("dashboards/", include("keywork.dashboards.urls")),
     path("api/", include("keywork.api.urls")),
     path("signals/", include("keywork.signals.urls")),

@@ -25,7 +25,7 @@ def _episode_end(t: Target) -> dict[str, Any]:
 
 ENTRIES = [
     Entry("clients:admit", NO_CLIENT, roles=("supervisor",)),
-    Entry("clients:detail", READ, client_pk),
+    Entry("records:client", READ, client_pk),
     Entry("clients:edit", WRITE, client_pk, method="post", data=_client_fields),
     Entry("clients:history", READ, client_pk),
     Entry("clients:episode_new", SUPERVISE, client_pk),

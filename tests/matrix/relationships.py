@@ -25,7 +25,7 @@ def _introduction(t: Target) -> dict[str, Any]:
 
 ENTRIES = [
     Entry("relationships:propose", SUPERVISE, episode_pk, method="post", data=_propose),
-    Entry("relationships:detail", READ, relationship_pk),
+    Entry("records:relationship", READ, relationship_pk),
     Entry("relationships:introduction", WRITE, relationship_pk, method="post",
           data=_introduction),
     Entry("relationships:activate", WRITE, relationship_pk, method="post",

@@ -11,9 +11,12 @@ class BoundariesConfig(AppConfig):
 
     def ready(self) -> None:
         from keywork.boundaries import text
-        from keywork.boundaries.selectors import agenda_items
+        from keywork.boundaries.selectors import agenda_items, post_closure_days
+        from keywork.boundaries.services import events_from_contact
         from keywork.checkins.space import register_section
+        from keywork.contacts import hooks as contact_hooks
         from keywork.core import matters
+        from keywork.relationships import hooks as relationship_hooks
         from keywork.signals.text import register_alert_words
 
         register_alert_words(titles=text.ALERT_TITLES, reasons=text.ALERT_REASONS,
@@ -24,3 +27,5 @@ class BoundariesConfig(AppConfig):
             description=_("Something about how a worker behaves with you that does not feel "
                           "right. Only the supervisors read it, not your keyworker."),
             order=80)
+        contact_hooks.contact_saved.register("boundaries", events_from_contact)
+        relationship_hooks.post_closure_days.provide(post_closure_days)

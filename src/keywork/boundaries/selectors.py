@@ -42,6 +42,12 @@ def settings_for(organisation_id: int) -> BoundarySettings:
     return found or BoundarySettings(organisation_id=organisation_id)
 
 
+def post_closure_days(organisation_id: int) -> int:
+    """Days after an ending in which contact is still a boundary matter (provided to
+    ``relationships.hooks.post_closure_days``)."""
+    return settings_for(organisation_id).post_closure_days
+
+
 def visible_events(membership: Membership | None, qs: QuerySet[BoundaryEvent]
                    ) -> QuerySet[BoundaryEvent]:
     """Narrow events already within the client scope to what this person may see."""

@@ -32,7 +32,8 @@ from keywork.clients.selectors import (
     may_supervise_client,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import allocation_candidates, may_write_relationship

@@ -11,6 +11,8 @@ class BreakglassConfig(AppConfig):
 
     def ready(self) -> None:
         from keywork.breakglass.agenda import emergency_read_items
+        from keywork.breakglass.selectors import emergency_scope
+        from keywork.clients import hooks as client_hooks
         from keywork.core import matters
         from keywork.signals.text import register_alert_words
 
@@ -23,3 +25,4 @@ class BreakglassConfig(AppConfig):
                 "only? Write your review on the emergency access page.")},
         )
         matters.SOURCES.register("breakglass", emergency_read_items)
+        client_hooks.scope.register("breakglass", emergency_scope, order=20)

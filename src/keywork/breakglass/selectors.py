@@ -29,6 +29,12 @@ def emergency_client_ids(membership: Membership) -> QuerySet[Grant, Any]:
         expires_at__gt=timezone.now()).values("client_id")
 
 
+def emergency_scope(membership: Membership, *, write: bool) -> Q | None:
+    """An emergency access opens a record for reading only, for a few hours (registered on
+    ``clients.hooks.scope``)."""
+    return None if write else Q(pk__in=emergency_client_ids(membership))
+
+
 def hours_for(organisation_id: int) -> int:
     hours = (EmergencyAccessPolicy.objects.filter(organisation_id=organisation_id)
              .values_list("hours", flat=True).first())

@@ -24,7 +24,8 @@ from keywork.breakglass.selectors import (
 )
 from keywork.clients.selectors import audit_list
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
 
 
@@ -44,14 +45,14 @@ def start(request: KeyworkRequest) -> HttpResponse:
                                               reference=form.cleaned_data["reference"])
                 if client is not None:
                     messages.info(request, exc.message)
-                    return redirect("clients:detail", pk=client.pk)
+                    return redirect("records:client", pk=client.pk)
             add_service_error(form, exc)
         else:
             messages.warning(request, _(
                 "Emergency access is open until %(time)s. Read only what the emergency "
                 "needs: every page you open is recorded, and a supervisor will review it.")
                 % {"time": timezone.localtime(grant.expires_at).strftime("%H:%M")})
-            return redirect("clients:detail", pk=grant.client_id)
+            return redirect("records:client", pk=grant.client_id)
     mine = list(grants_of_user(membership)[:20])
     to_review = list(grants_for_supervisor(membership, to_review_only=True)[:50])
     audit_list(user=request.user, what="emergency access",

@@ -39,7 +39,8 @@ from keywork.checkins.selectors import (
     private_comments,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import may_write_relationship

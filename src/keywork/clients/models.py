@@ -18,6 +18,11 @@ def new_pseudonym() -> str:
     return "K-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(8))
 
 
+# A keyworker relationship in one of these states holds its episode open: it must move to its
+# ending before the episode ends.
+HOLDS_EPISODE_OPEN = ("proposed", "active")
+
+
 class Client(TenantModel):
     given_name = models.CharField(_("given name"), max_length=120)
     family_name = models.CharField(_("family name"), max_length=120)

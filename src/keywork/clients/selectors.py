@@ -13,26 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
-from keywork.clients.models import Client, Episode
+from keywork.clients import hooks
+from keywork.clients.models import HOLDS_EPISODE_OPEN, Client, Episode
 from keywork.core.errors import AccessDenied
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership, unit_ids
-from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 
 RECORD_ROLES = (Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER)
-
-
-def keyworker_relationships(membership: Membership, *, write: bool = False
-                            ) -> QuerySet[Relationship]:
-    """Relationships that give this person access now: open ones they key-work or cover,
-    and closed ones they key-worked within the grace period to write the ending."""
-    grace_start = timezone.now() - dt.timedelta(days=membership.organisation.grace_days)
-    user_id = membership.user_id
-    return Relationship.objects.filter(organisation_id=membership.organisation_id).filter(
-        Q(status__in=OPEN_STATUSES, keyworker_id=user_id)
-        | Q(status__in=OPEN_STATUSES, deputy_id=user_id)
-        | Q(status=Status.CLOSED, keyworker_id=user_id, closed_at__gte=grace_start)
-    )
 
 
 def clients_for_membership(membership: Membership | None, *, write: bool = False
@@ -42,17 +29,14 @@ def clients_for_membership(membership: Membership | None, *, write: bool = False
         return Client.objects.none()
     org = membership.organisation
     base = Client.objects.filter(organisation=org)
-    own = Q(pk__in=keyworker_relationships(membership).values("client_id"))
-    if not write:  # an emergency access opens a record for reading only, for a few hours
-        from keywork.breakglass.selectors import emergency_client_ids
-
-        own |= Q(pk__in=emergency_client_ids(membership))
+    # The keyworker's own clients, and an emergency access for reading (``hooks.scope``).
+    own = hooks.widened(membership, write=write)
     if membership.role == Role.KEYWORKER:
-        return base.filter(own)
+        return base.filter(own) if own is not None else Client.objects.none()
     if membership.role == Role.SUPERVISOR:
         in_units = Q(pk__in=Episode.objects.filter(
             organisation=org, unit_id__in=unit_ids(membership)).values("client_id"))
-        return base.filter(own | in_units)
+        return base.filter(own | in_units if own is not None else in_units)
     if membership.role == Role.MANAGER and org.managers_see_records and not write:
         return base
     return Client.objects.none()
@@ -82,6 +66,30 @@ def get_client_for_user(*, user: Any, pk: int, write: bool = False, purpose: str
             detail=purpose or "client record",
         )
     return client
+
+
+def get_client_for_supervisor(*, user: Any, pk: int, purpose: str) -> tuple[Membership, Client]:
+    """A client record, for a supervisor of one of the units the client has an episode in.
+
+    Anyone else is refused before the record is opened, and the refusal is audited.
+    """
+    membership = active_membership(user)
+
+    def refuse() -> AccessDenied:
+        audit_record(
+            actor=user, action="denied", role=membership.role if membership else "",
+            organisation_id=membership.organisation_id if membership else None,
+            object_type="client", object_id=str(pk)[:40], detail=purpose[:200],
+        )
+        return AccessDenied("This client record is not open to you.")
+
+    if membership is None or membership.role != Role.SUPERVISOR:
+        raise refuse()
+    if not Episode.objects.filter(organisation=membership.organisation, client_id=pk,
+                                  unit_id__in=unit_ids(membership)).exists():
+        raise refuse()
+    client = get_client_for_user(user=user, pk=pk, purpose=purpose)
+    return membership, client
 
 
 def audit_list(*, user: Any, what: str, clients: list[Client] | list[int]) -> None:
@@ -116,6 +124,12 @@ def may_write_client(membership: Membership | None, client: Client) -> bool:
 def may_supervise_client(membership: Membership | None, client: Client) -> bool:
     return (membership is not None and membership.role == Role.SUPERVISOR
             and may_write_client(membership, client))
+
+
+def relationships_to_end_first(episode: Episode) -> list[Any]:
+    """The episode's relationships that must move to their ending before it ends."""
+    return list(episode.relationships.filter(status__in=HOLDS_EPISODE_OPEN)
+                .select_related("keyworker").order_by("-proposed_on", "-id"))
 
 
 def episodes_of_client(client: Client) -> QuerySet[Episode]:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
-from keywork.clients.models import Client, Episode
+from keywork.clients.models import HOLDS_EPISODE_OPEN, Client, Episode
 from keywork.core.errors import ApplicationError
 from keywork.organisations.models import LegalBasis, Membership, Role, Unit
 
@@ -109,7 +109,7 @@ def episode_end(*, membership: Membership, episode: Episode, end_date: dt.date, 
         raise ApplicationError(_("The end cannot be before the start."), field="end_date")
     if outcome not in Episode.Outcome.values:
         raise ApplicationError(_("Choose an outcome."), field="outcome")
-    if episode.relationships.filter(status__in=("proposed", "active")).exists():
+    if episode.relationships.filter(status__in=HOLDS_EPISODE_OPEN).exists():
         raise ApplicationError(
             _("Move the keyworker relationship to its ending before the episode ends."))
     episode.end_date = end_date

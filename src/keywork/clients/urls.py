@@ -6,7 +6,6 @@ app_name = "clients"
 
 urlpatterns = [
     path("admit/", views.admit, name="admit"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/episodes/new/", views.episode_new, name="episode_new"),

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,29 +24,12 @@ from keywork.clients.selectors import (
     get_client_for_user,
     get_episode_for_user,
     history_entries,
-    may_supervise_client,
-    may_write_client,
+    relationships_to_end_first,
 )
-from keywork.contacts.forms import ContactForm
-from keywork.contacts.selectors import TIMELINE_MAX, TIMELINE_STEP, timeline_for_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest
 from keywork.organisations.models import Role
-from keywork.relationships.models import Status
-from keywork.relationships.selectors import (
-    current_relationship,
-    may_write_relationship,
-    relationships_of_client,
-)
-
-
-def shown_count(request: HttpRequest) -> int:
-    """How many contacts the timeline shows ("show more" asks for more)."""
-    try:
-        value = int(request.GET.get("shown", TIMELINE_STEP))
-    except ValueError:
-        value = TIMELINE_STEP
-    return max(TIMELINE_STEP, min(value, TIMELINE_MAX))
 
 
 def _client(request: KeyworkRequest, pk: int, *, write: bool = False,
@@ -76,23 +56,6 @@ def _supervised_episode(request: KeyworkRequest, pk: int) -> Episode:
     return episode
 
 
-def client_timeline_context(request: KeyworkRequest, client: Client, *,
-                            limit: int = TIMELINE_STEP) -> dict[str, Any]:
-    """What the timeline fragment on the client page needs."""
-    contacts, has_more = timeline_for_client(client, limit=limit)
-    url = reverse("clients:detail", kwargs={"pk": client.pk})
-    membership = request.membership
-    return {
-        "contacts": contacts,
-        "has_more": has_more,
-        "more_url": f"{url}?shown={limit + TIMELINE_STEP}#timeline",
-        "more_hx_url": f"{url}?shown={limit + TIMELINE_STEP}",
-        "can_write": may_write_client(membership, client),
-        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
-        "return_to": url,
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def admit(request: KeyworkRequest) -> HttpResponse:
@@ -108,46 +71,8 @@ def admit(request: KeyworkRequest) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The client is admitted. Propose a keyworker next."))
-            return redirect("clients:detail", pk=client.pk)
+            return redirect("records:client", pk=client.pk)
     return render(request, "clients/admit.html", {"form": form})
-
-
-@login_required
-@require_GET
-def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
-    client = _client(request, pk)
-    limit = shown_count(request)
-    timeline = client_timeline_context(request, client, limit=limit)
-    if request.htmx and request.htmx.target == "timeline":
-        return render(request, "contacts/fragments.html#timeline", timeline)
-    membership = request.membership
-    episodes = list(episodes_of_client(client))
-    episode = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
-    relationships = relationships_of_client(client)
-    current = current_relationship(relationships, request.user.pk)
-    can_write_rel = current is not None and may_write_relationship(membership, current)
-    supervises = may_supervise_client(membership, client)
-    episode_has_worker = episode is not None and any(
-        r.episode_id == episode.pk and r.status in (Status.PROPOSED, Status.ACTIVE)
-        for r in relationships)
-    context = {
-        "client": client,
-        "episode": episode,
-        "episodes": episodes,
-        "relationships": relationships,
-        "current": current,
-        "introduction": getattr(current, "introduction", None) if current else None,
-        "can_write_rel": can_write_rel,
-        "can_edit": timeline["can_write"],
-        "supervises": supervises,
-        "can_propose": supervises and episode is not None and episode.is_open
-        and not episode_has_worker,
-        **timeline,
-    }
-    if can_write_rel and current is not None:
-        context["quick_form"] = ContactForm()
-        context["log_relationship"] = current
-    return render(request, "clients/detail.html", context)
 
 
 @login_required
@@ -165,7 +90,7 @@ def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("The client record is saved."))
-                return redirect("clients:detail", pk=client.pk)
+                return redirect("records:client", pk=client.pk)
     else:
         form = ClientForm(initial={k: getattr(client, k) for k in services.CLIENT_FIELDS})
     return render(request, "clients/edit.html", {"client": client, "form": form})
@@ -205,7 +130,7 @@ def episode_new(request: KeyworkRequest, pk: int) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The new episode is recorded. Propose a keyworker."))
-            return redirect("clients:detail", pk=client.pk)
+            return redirect("records:client", pk=client.pk)
     return render(request, "clients/episode_new.html",
                   {"client": client, "form": form, "open_episode": open_now})
 
@@ -225,7 +150,7 @@ def episode_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("The episode is saved."))
-                return redirect("clients:detail", pk=episode.client_id)
+                return redirect("records:client", pk=episode.client_id)
     else:
         form = EpisodeEditForm(episode=episode, initial={
             "planned_end_date": episode.planned_end_date, "legal_basis": episode.legal_basis_id,
@@ -249,10 +174,8 @@ def episode_end(request: KeyworkRequest, pk: int) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The episode has ended."))
-            return redirect("clients:detail", pk=episode.client_id)
-    open_relationships = [r for r in relationships_of_client(episode.client)
-                          if r.episode_id == episode.pk
-                          and r.status in (Status.PROPOSED, Status.ACTIVE)]
+            return redirect("records:client", pk=episode.client_id)
+    open_relationships = relationships_to_end_first(episode)
     return render(request, "clients/episode_end.html", {
         "episode": episode, "client": episode.client, "form": form,
         "open_relationships": open_relationships})

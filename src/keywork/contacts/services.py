@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
-from keywork.boundaries.services import events_from_contact as boundary_events_from_contact
+from keywork.contacts import hooks
 from keywork.contacts.models import Addendum, Channel, Contact, Initiator, Kind
 from keywork.core.errors import ApplicationError
 from keywork.organisations.models import Membership
@@ -36,12 +37,21 @@ def _validate(fields: dict[str, object]) -> None:
                                field="duration_minutes")
 
 
+def _saved(membership: Membership, contact: Contact) -> None:
+    """What other apps do with a recorded or changed contact (``hooks.contact_saved``)."""
+    for fn in hooks.contact_saved:
+        fn(membership=membership, contact=contact)
+
+
 @transaction.atomic
 def contact_record(*, membership: Membership, relationship: Relationship,
                    occurred_at: dt.datetime, kind: str, duration_minutes: int = 15,
                    initiated_by: str = Initiator.WORKER, attended: bool = True,
                    channel: str = Channel.IN_PERSON, note: str = "",
-                   sign: bool = False) -> Contact:
+                   sign: bool = False,
+                   then: Sequence[Callable[[Contact], object]] = ()) -> Contact:
+    """Log a contact. ``then`` records what belongs with it (what an advocacy contact rested
+    on), in the same transaction: all of it is saved, or none."""
     fields = {"occurred_at": occurred_at, "kind": kind, "duration_minutes": duration_minutes,
               "initiated_by": initiated_by, "attended": attended, "channel": channel,
               "note": note}
@@ -59,9 +69,11 @@ def contact_record(*, membership: Membership, relationship: Relationship,
     audit_record(actor=membership.user, action="create", role=membership.role,
                  organisation_id=contact.organisation_id, client_id=contact.client_id,
                  obj=contact, detail=f"{kind} logged")
-    boundary_events_from_contact(membership=membership, contact=contact)
+    _saved(membership, contact)
     if sign:
         contact_sign(membership=membership, contact=contact)
+    for attach in then:
+        attach(contact)
     return contact
 
 
@@ -82,7 +94,7 @@ def contact_update(*, membership: Membership, contact: Contact, **fields: object
         audit_record(actor=membership.user, action="update", role=membership.role,
                      organisation_id=contact.organisation_id, client_id=contact.client_id,
                      obj=contact, detail="changed: " + ", ".join(changed))
-        boundary_events_from_contact(membership=membership, contact=contact)
+        _saved(membership, contact)
     return contact
 
 

@@ -2,29 +2,64 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from keywork.clients.models import Client
 from keywork.clients.selectors import may_write_client
-from keywork.clients.views import client_timeline_context
-from keywork.contacts import services
+from keywork.contacts import hooks, services
 from keywork.contacts.forms import AddendumForm, ContactForm
 from keywork.contacts.models import Contact
-from keywork.contacts.selectors import get_contact_for_user, timeline_for_relationship
+from keywork.contacts.selectors import (
+    TIMELINE_MAX,
+    TIMELINE_STEP,
+    get_contact_for_user,
+    timeline_for_client,
+    timeline_for_relationship,
+)
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
-from keywork.mandates.forms import AdvocacyBasisForm
-from keywork.mandates.services import advocacy_contact_record
-from keywork.organisations.models import Role
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.organisations.models import Membership, Role
 from keywork.relationships.views import relationship_for_request
 
 RECENT = 5
+
+
+def shown_count(request: HttpRequest) -> int:
+    """How many contacts the timeline shows ("show more" asks for more)."""
+    try:
+        value = int(request.GET.get("shown", TIMELINE_STEP))
+    except ValueError:
+        value = TIMELINE_STEP
+    return max(TIMELINE_STEP, min(value, TIMELINE_MAX))
+
+
+def client_timeline_context(request: KeyworkRequest, client: Client, *,
+                            limit: int = TIMELINE_STEP) -> dict[str, Any]:
+    """What the timeline fragment on the client page needs."""
+    contacts, has_more = timeline_for_client(client, limit=limit)
+    url = reverse("records:client", kwargs={"pk": client.pk})
+    membership = request.membership
+    return {
+        "contacts": contacts,
+        "has_more": has_more,
+        "more_url": f"{url}?shown={limit + TIMELINE_STEP}#timeline",
+        "more_hx_url": f"{url}?shown={limit + TIMELINE_STEP}",
+        "can_write": may_write_client(membership, client),
+        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
+        "return_to": url,
+    }
 
 
 def _contact(request: KeyworkRequest, pk: int, *, write: bool = False) -> Contact:
@@ -63,22 +98,23 @@ def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object
 def log(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = relationship_for_request(request, pk, write=True)
     membership = membership_of(request)
-    form = ContactForm(request.POST if request.method == "POST" else None)
-    basis_form = AdvocacyBasisForm(request.POST if request.method == "POST" else None,
-                                   relationship=rel, prefix="adv")
-    if request.method == "POST" and form.is_valid() and basis_form.is_valid():
-        basis = basis_form.basis_fields(form.cleaned_data["kind"])
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data)
+    # Parts other apps add (what an advocacy contact rested on), recorded with the contact.
+    parts = [(part, part.form(data, relationship=rel, prefix=part.prefix))
+             for part in hooks.contact_parts]
+    if request.method == "POST" and all([form.is_valid(), *(f.is_valid() for _p, f in parts)]):
+        kind = form.cleaned_data["kind"]
+        then = [functools.partial(_record_part, part, membership, fields)
+                for part, part_form in parts
+                if (fields := part.fields(part_form, kind)) is not None]
         try:
-            if basis is None:
-                contact = services.contact_record(
-                    membership=membership, relationship=rel,
-                    sign=bool(request.POST.get("sign")), **form.contact_fields())
-            else:  # an advocacy contact and what it rested on, together
-                contact = advocacy_contact_record(
-                    membership=membership, relationship=rel,
-                    sign=bool(request.POST.get("sign")), **basis, **form.contact_fields())
+            contact = services.contact_record(
+                membership=membership, relationship=rel, sign=bool(request.POST.get("sign")),
+                then=then, **form.contact_fields())
         except ApplicationError as exc:
-            add_service_error(basis_form if exc.field in basis_form.fields else form, exc)
+            owner = next((f for _p, f in parts if exc.field in f.fields), form)
+            add_service_error(owner, exc)
         else:
             saved = (_("The contact is saved and signed.") if contact.is_signed
                      else _("The contact is saved. It is not signed yet."))
@@ -88,7 +124,7 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
                                 "log_relationship": rel, "oob": True})
                 return render(request, "contacts/fragments.html#saved", context)
             messages.success(request, saved)
-            return redirect("clients:detail", pk=rel.client_id)
+            return redirect("records:client", pk=rel.client_id)
     if request.method == "POST" and request.htmx:
         response = render(request, "contacts/fragments.html#quick_form",
                           {"quick_form": form, "log_relationship": rel})
@@ -96,7 +132,12 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
     contacts, _more = timeline_for_relationship(rel, limit=RECENT)
     return render(request, "contacts/log.html", {
         "rel": rel, "client": rel.client, "form": form, "recent": contacts,
-        "basis_form": basis_form})
+        "parts": [{"template": part.template, "form": part_form} for part, part_form in parts]})
+
+
+def _record_part(part: hooks.ContactPart, membership: Membership, fields: dict[str, Any],
+                 contact: Contact) -> object:
+    return part.record(membership=membership, contact=contact, **fields)
 
 
 @login_required
@@ -105,6 +146,7 @@ def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     context = _page_context(request, contact)
     context["can_write"] = may_write_client(request.membership, contact.client)
+    context["part_templates"] = [part.detail_template for part in hooks.contact_parts]
     return render(request, "contacts/detail.html", context)
 
 

@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
-T = TypeVar("T", bound=Callable[..., Any])
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Hook(Generic[T]):
-    """Functions registered by higher apps, each under a key, called in ``order``."""
+    """What higher apps register (functions, or descriptions of a part they add), each
+    under a key, in ``order``."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -69,14 +71,14 @@ class Hook(Generic[T]):
         return f"<Hook {self.name}: {', '.join(k for k, _ in self.items())}>"
 
 
-class Slot(Generic[T]):
+class Slot(Generic[F]):
     """One function a higher app provides; calling the slot calls it."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._fn: T | None = None
+        self._fn: F | None = None
 
-    def provide(self, fn: T) -> None:
+    def provide(self, fn: F) -> None:
         self._fn = fn
 
     @property

@@ -11,14 +11,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from keywork.core.http import membership_of
 from keywork.dashboards import selectors
+from keywork.organisations.http import membership_of
 from keywork.organisations.models import Role
 from keywork.signals import text
 from keywork.signals.models import Alert
@@ -142,3 +142,20 @@ def research_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(selectors.RESEARCH_COLUMNS)
     writer.writerows(rows)
     return response
+
+
+ROLE_HOME = {
+    Role.KEYWORKER: "dashboards:keyworker",
+    Role.SUPERVISOR: "dashboards:supervisor",
+    Role.MANAGER: "dashboards:manager",
+    Role.ADMINISTRATOR: "organisations:users",
+    Role.RESEARCHER: "dashboards:research",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "core/no_membership.html", status=403)
+    return redirect(ROLE_HOME[membership.role])

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keywork.checkins.views import portal_url, qr_svg
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
 from keywork.endings import services
 from keywork.endings.forms import ChecklistForm
 from keywork.endings.models import EndingChecklist
 from keywork.endings.selectors import get_checklist_for_user, open_points
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.relationships.models import Relationship, Status
 
 
@@ -51,7 +52,7 @@ def checklist(request: KeyworkRequest, pk: int) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("The ending checklist is saved."))
-                return redirect("relationships:detail", pk=rel.pk)
+                return redirect("records:relationship", pk=rel.pk)
     else:
         form = ChecklistForm.for_checklist(existing)
     return render(request, "endings/checklist.html", {

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keywork.clients.selectors import may_write_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
 from keywork.goals import services
 from keywork.goals.forms import (
     GoalForm,
@@ -34,6 +34,7 @@ from keywork.goals.selectors import (
     progress_chart,
     summarise,
 )
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
 from keywork.relationships.views import relationship_for_request
 

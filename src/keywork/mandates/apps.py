@@ -11,6 +11,10 @@ class MandatesConfig(AppConfig):
 
     def ready(self) -> None:
         from keywork.checkins.space import register_section
+        from keywork.contacts import hooks as contact_hooks
+        from keywork.mandates.contact_part import ADVOCACY_BASIS
+
+        contact_hooks.contact_parts.register("mandates", ADVOCACY_BASIS)
 
         register_section(url_name="portal:mandates_list",
                          label=_("What your keyworker may do for you"),

@@ -157,9 +157,9 @@ def advocacy_contact_record(*, membership: Membership, relationship: Relationshi
                             basis: str, mandate: Mandate | None = None,
                             legal_basis: str = "", **contact_fields: Any) -> Contact:
     """Log an advocacy contact and what it rested on, together or not at all."""
-    contact = contact_record(membership=membership, relationship=relationship,
-                             **contact_fields)
-    advocacy_basis_record(membership=membership, contact=contact, basis=basis,
-                          mandate=mandate, legal_basis=legal_basis)
-    return contact
+    return contact_record(
+        membership=membership, relationship=relationship, **contact_fields,
+        then=[lambda contact: advocacy_basis_record(
+            membership=membership, contact=contact, basis=basis, mandate=mandate,
+            legal_basis=legal_basis)])
 

@@ -13,7 +13,7 @@ from keywork.clients.selectors import may_write_client
 from keywork.contacts.models import Contact
 from keywork.contacts.selectors import get_contact_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
 from keywork.mandates import services
 from keywork.mandates.forms import AdvocacyBasisForm, MandateForm, WithdrawForm
 from keywork.mandates.models import Mandate
@@ -23,6 +23,7 @@ from keywork.mandates.selectors import (
     get_mandate_for_user,
     mandates_of_relationship,
 )
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.relationships.views import relationship_for_request
 
 

@@ -17,7 +17,7 @@ from keywork.audit.services import audit_record
 from keywork.checkins.space import ClientSpace, client_space
 from keywork.clients.selectors import audit_list, get_client_for_user, get_episode_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
 from keywork.matching import selectors, services
 from keywork.matching.forms import (
     ChangeRequestForm,
@@ -32,6 +32,7 @@ from keywork.matching.forms import (
 )
 from keywork.matching.models import ChangeRequest, MatchingWeights, Skill
 from keywork.matching.text import reasons_text
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.views import administrator_required
 from keywork.relationships.models import Status
@@ -89,7 +90,7 @@ def rank(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The keyworker is proposed. The introduction comes "
                                         "next."))
-            return redirect("relationships:detail", pk=rel.pk)
+            return redirect("records:relationship", pk=rel.pk)
     demanding_param = request.GET.get("demanding")
     demanding = None if demanding_param is None else demanding_param == "1"
     ranking = selectors.rank_for_episode(episode, demanding=demanding)
@@ -163,7 +164,7 @@ def request_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
             if change.status == ChangeRequest.Status.APPROVED and change.new_relationship:
                 messages.success(request, _("The keyworker is changed. The outgoing keyworker "
                                             "writes the handover note."))
-                return redirect("relationships:detail", pk=change.new_relationship.pk)
+                return redirect("records:relationship", pk=change.new_relationship.pk)
             messages.success(request, _("The keyworker stays the same. Tell the client in "
                                         "person."))
             return redirect("matching:home")
@@ -196,7 +197,7 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("The handover is recorded."))
-                return redirect("relationships:detail", pk=change.relationship_id)
+                return redirect("records:relationship", pk=change.relationship_id)
     else:
         form = HandoverForm(initial={"handover_note": change.handover_note,
                                      "joint_meeting_on": change.joint_meeting_on,
@@ -238,7 +239,7 @@ def preferences(request: KeyworkRequest, pk: int) -> HttpResponse:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("The client's wishes are saved."))
-                return redirect("clients:detail", pk=client.pk)
+                return redirect("records:client", pk=client.pk)
     else:
         initial: dict[str, Any] = {}
         if pref is not None:
@@ -273,7 +274,7 @@ def conflict_new(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The connection is declared. This pairing will not "
                                         "be proposed."))
-            return redirect("clients:detail", pk=client.pk)
+            return redirect("records:client", pk=client.pk)
     return render(request, "matching/conflict.html", {
         "client": client, "form": form, "declared": selectors.conflicts_of_client(client)})
 

@@ -108,15 +108,5 @@ def units_with_counts(organisation: Organisation) -> QuerySet[Unit]:
     )
 
 
-def open_caseload_count(membership: Membership) -> int:
-    """How many open keyworker relationships this person still carries (a number only)."""
-    from keywork.relationships.models import OPEN_STATUSES, Relationship
-
-    return Relationship.objects.filter(
-        organisation=membership.organisation, keyworker=membership.user,
-        status__in=OPEN_STATUSES,
-    ).count()
-
-
 def legal_basis_in_use(legal_basis: LegalBasis) -> bool:
     return legal_basis.episodes.exists()

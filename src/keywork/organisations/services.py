@@ -11,12 +11,12 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keywork.accounts.models import User
 from keywork.audit.services import audit_record
 from keywork.core.errors import ApplicationError
 from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
@@ -78,10 +78,11 @@ def membership_create(*, actor: Membership, username: str, role: str, units: Ite
         raise ApplicationError(_("Give a username."), field="username")
     if role not in Role.values:
         raise ApplicationError(_("Choose a role."), field="role")
-    if User.objects.filter(username__iexact=username).exists():
+    accounts = get_user_model()
+    if accounts.objects.filter(username__iexact=username).exists():
         raise ApplicationError(_("That username is taken. Choose another."), field="username")
     own_units = _own_units(actor, units)
-    user = User(username=username, first_name=first_name.strip(),
+    user = accounts(username=username, first_name=first_name.strip(),
                 last_name=last_name.strip(), email=email.strip())
     generated = not password
     if generated:

@@ -14,13 +14,13 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from keywork.audit import selectors as audit_selectors
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error, membership_of
-from keywork.organisations import selectors, services
+from keywork.core.http import add_service_error
+from keywork.organisations import hooks, selectors, services
 from keywork.organisations.forms import (
     CheckinPolicyForm,
     LegalBasisForm,
@@ -30,6 +30,7 @@ from keywork.organisations.forms import (
     UserCreateForm,
     stored_problems_text,
 )
+from keywork.organisations.http import membership_of
 from keywork.organisations.models import Role
 
 View = Callable[..., HttpResponse]
@@ -119,13 +120,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The account is saved."))
             if not target.is_active:
-                still = selectors.open_caseload_count(target)
-                if still:
-                    messages.warning(request, ngettext(
-                        "This person still holds %(n)s open keyworker relationship. Ask a "
-                        "supervisor to reassign it.",
-                        "This person still holds %(n)s open keyworker relationships. Ask a "
-                        "supervisor to reassign them.", still) % {"n": still})
+                for warn in hooks.leaving_warnings:
+                    for warning in warn(target):
+                        messages.warning(request, warning)
             return redirect("organisations:users")
     return render(request, "organisations/user_form.html", {"form": form, "target": target})
 
@@ -274,3 +271,13 @@ def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The second factor is reset. At the next sign-in this "
                                     "person sets up a new authenticator."))
     return redirect("organisations:user_edit", pk=target.pk)
+
+
+# --- The audit log ------------------------------------------------------------------------
+
+
+@require_GET
+@administrator_required
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/audit_verify.html",
+                  {"report": audit_selectors.chain_report()})

@@ -1,18 +1,40 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from keywork.audit.services import audit_record
 from keywork.clients.models import Client
-from keywork.clients.selectors import clients_for_membership, keyworker_relationships
+from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.organisations.models import Membership, Organisation, Role, Unit
 from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
+
+
+def keyworker_relationships(membership: Membership, *, write: bool = False
+                            ) -> QuerySet[Relationship]:
+    """Relationships that give this person access now: open ones they key-work or cover,
+    and closed ones they key-worked within the grace period to write the ending."""
+    grace_start = timezone.now() - dt.timedelta(days=membership.organisation.grace_days)
+    user_id = membership.user_id
+    return Relationship.objects.filter(organisation_id=membership.organisation_id).filter(
+        Q(status__in=OPEN_STATUSES, keyworker_id=user_id)
+        | Q(status__in=OPEN_STATUSES, deputy_id=user_id)
+        | Q(status=Status.CLOSED, keyworker_id=user_id, closed_at__gte=grace_start)
+    )
+
+
+def own_clients_scope(membership: Membership, *, write: bool) -> Q:
+    """The clients of the relationships that give this person access now (registered on
+    ``clients.hooks.scope``)."""
+    return Q(pk__in=keyworker_relationships(membership).values("client_id"))
 
 
 def get_relationship_for_user(*, user: Any, pk: int, write: bool = False) -> Relationship:
@@ -114,3 +136,19 @@ def allocation_candidates(*, organisation: Organisation, unit: Unit) -> list[Can
     )
     return [Candidate(user_id=m.user_id, name=str(m.user), role=m.get_role_display(),
                       in_unit=bool(m.in_unit)) for m in rows]
+
+
+def open_caseload_warnings(membership: Membership) -> list[str]:
+    """Open keyworker relationships a person still carries when their account is made
+    inactive (registered on ``organisations.hooks.leaving_warnings``)."""
+    still = Relationship.objects.filter(
+        organisation=membership.organisation, keyworker=membership.user,
+        status__in=OPEN_STATUSES,
+    ).count()
+    if not still:
+        return []
+    return [ngettext(
+        "This person still holds %(n)s open keyworker relationship. Ask a "
+        "supervisor to reassign it.",
+        "This person still holds %(n)s open keyworker relationships. Ask a "
+        "supervisor to reassign them.", still) % {"n": still}]

@@ -12,6 +12,7 @@ from keywork.audit.services import audit_record
 from keywork.clients.models import Episode
 from keywork.core.errors import ApplicationError
 from keywork.organisations.models import Membership, Role
+from keywork.relationships import hooks
 from keywork.relationships.models import (
     OPEN_STATUSES,
     EndReason,
@@ -154,9 +155,7 @@ def relationship_close(*, membership: Membership, relationship: Relationship,
     if note:
         relationship.end_note = (relationship.end_note + "\n\n" + note).strip()
     if post_closure_days is None:
-        from keywork.boundaries.selectors import settings_for
-
-        post_closure_days = settings_for(relationship.organisation_id).post_closure_days
+        post_closure_days = hooks.post_closure_days(relationship.organisation_id)
     relationship.post_closure_until = timezone.localdate() + dt.timedelta(days=post_closure_days)
     relationship.save()
     _audit(membership, relationship, "update", "closed")

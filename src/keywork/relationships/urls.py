@@ -6,7 +6,6 @@ app_name = "relationships"
 
 urlpatterns = [
     path("propose/<int:pk>/", views.propose, name="propose"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/introduction/", views.introduction, name="introduction"),
     path("<int:pk>/activate/", views.activate, name="activate"),
     path("<int:pk>/ending/", views.ending, name="ending"),

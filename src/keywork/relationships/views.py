@@ -6,17 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from keywork.clients.selectors import get_episode_for_user, history_entries, may_write_client
-from keywork.clients.views import shown_count
-from keywork.contacts.selectors import TIMELINE_STEP, timeline_for_relationship
+from keywork.clients.selectors import get_episode_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
-from keywork.relationships import services
+from keywork.relationships import hooks, services
 from keywork.relationships.forms import (
     ActivateForm,
     CloseForm,
@@ -29,7 +27,6 @@ from keywork.relationships.models import OPEN_STATUSES, Introduction, Relationsh
 from keywork.relationships.selectors import (
     allocation_candidates,
     get_relationship_for_user,
-    may_write_relationship,
     relationships_of_client,
 )
 
@@ -75,7 +72,7 @@ def missing_introduction_items(intro: Introduction | None) -> list[str]:
 
 def _done(request: KeyworkRequest, rel: Relationship, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("relationships:detail", pk=rel.pk)
+    return redirect("records:relationship", pk=rel.pk)
 
 
 @login_required
@@ -109,38 +106,6 @@ def propose(request: KeyworkRequest, pk: int) -> HttpResponse:
                                          "next."))
     return render(request, "relationships/propose.html", {
         "episode": episode, "client": episode.client, "form": form, "current": current})
-
-
-@login_required
-@require_GET
-def detail(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
-    limit = shown_count(request)
-    contacts, has_more = timeline_for_relationship(rel, limit=limit)
-    url = reverse("relationships:detail", kwargs={"pk": rel.pk})
-    membership = request.membership
-    timeline = {
-        "contacts": contacts, "has_more": has_more,
-        "more_url": f"{url}?shown={limit + TIMELINE_STEP}#timeline",
-        "more_hx_url": f"{url}?shown={limit + TIMELINE_STEP}",
-        "can_write": may_write_client(membership, rel.client),
-        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
-        "return_to": url,
-    }
-    if request.htmx and request.htmx.target == "timeline":
-        return render(request, "contacts/fragments.html#timeline", timeline)
-    intro = getattr(rel, "introduction", None)
-    entries = history_entries(rel, what=_("Relationship"))
-    if intro is not None:
-        entries += history_entries(intro, what=_("Introduction"))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return render(request, "relationships/detail.html", {
-        "rel": rel, "client": rel.client, "introduction": intro, "entries": entries,
-        "can_write_rel": may_write_relationship(membership, rel),
-        "supervises": membership is not None and membership.role == Role.SUPERVISOR
-        and timeline["can_write"],
-        **timeline,
-    })
 
 
 @login_required
@@ -231,7 +196,8 @@ def close(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, rel, _("The relationship is closed."))
     return render(request, "relationships/close.html",
-                  {"rel": rel, "client": rel.client, "form": form, "can_close": can_close})
+                  {"rel": rel, "client": rel.client, "form": form, "can_close": can_close,
+                   "closing_parts": list(hooks.closing_parts)})
 
 
 @login_required

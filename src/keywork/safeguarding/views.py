@@ -18,7 +18,8 @@ from keywork.breakglass.selectors import active_grant
 from keywork.clients.models import Client
 from keywork.clients.selectors import audit_list, history_entries, may_write_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
 from keywork.safeguarding import services
 from keywork.safeguarding.forms import (

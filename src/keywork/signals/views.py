@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from keywork.checkins.selectors import is_worker
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import KeyworkRequest, add_service_error, membership_of
+from keywork.core.http import add_service_error
+from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.relationships.views import relationship_for_request
 from keywork.signals import selectors, services
 from keywork.signals.charts import line_chart
