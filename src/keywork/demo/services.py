@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import importlib
-import importlib.util
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from tqdm import tqdm
 from keywork.accounts.models import User
 from keywork.audit.context import audit_source
 from keywork.audit.services import audit_record
+from keywork.boundaries import demo as boundaries_demo
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, InstrumentVersion, SharingChoice
 from keywork.checkins.services import instruments_sync
 from keywork.clients.models import Client
@@ -35,9 +34,15 @@ from keywork.demo import vocabulary as vocab
 from keywork.demo.checkins import DEMO_POLICY, Forms, checkin_frame, sharing_frame
 from keywork.demo.generate import CONTACT_BATCH, ServicePlan, plan_service
 from keywork.demo.loader import Loader, remove_organisation
+from keywork.endings import demo as endings_demo
+from keywork.goals import demo as goals_demo
+from keywork.mandates import demo as mandates_demo
+from keywork.matching import demo as matching_demo
 from keywork.organisations.models import Membership, Organisation
 from keywork.relationships.models import Relationship
+from keywork.safeguarding import demo as safeguarding_demo
 from keywork.signals.services import signals_evaluate_all
+from keywork.supervision import demo as supervision_demo
 
 Say = Callable[[str], None]
 
@@ -55,20 +60,16 @@ class SeedResult:
     id_offsets: dict[str, int] = field(default_factory=dict)
 
 
-# Apps that add their own demo rows (boundary events, goals, ...) to the loaded service,
-# each through a module ``keywork.<app>.demo`` with ``seed(*, organisation_id, seed, as_of)``.
-# They stay small (the demo logins' caseloads), whatever the number of clients.
-DEMO_EXTRAS = ("boundaries", "endings", "safeguarding", "supervision", "goals", "mandates",
-               "matching")
+# Apps that add their own demo rows (boundary events, goals, ...) to the loaded service, each
+# through its module ``keywork.<app>.demo`` with ``seed(*, organisation_id, seed, as_of)``,
+# in this order. They stay small (the demo logins' caseloads), whatever the number of clients.
+DEMO_EXTRAS = (boundaries_demo, endings_demo, safeguarding_demo, supervision_demo, goals_demo,
+               mandates_demo, matching_demo)
 
 
 def _seed_extras(*, organisation_id: int, seed: int, as_of: dt.date, say: Say) -> None:
-    for app in DEMO_EXTRAS:
-        name = f"keywork.{app}.demo"
-        if importlib.util.find_spec(name) is None:
-            continue
-        importlib.import_module(name).seed(organisation_id=organisation_id, seed=seed,
-                                           as_of=as_of)
+    for extra in DEMO_EXTRAS:
+        extra.seed(organisation_id=organisation_id, seed=seed, as_of=as_of)
 
 
 def demo_organisation() -> Organisation | None:
