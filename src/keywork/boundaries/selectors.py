@@ -59,7 +59,8 @@ def visible_events(membership: Membership | None, qs: QuerySet[BoundaryEvent]
     return qs
 
 
-def get_event_for_user(*, user: Any, pk: int, write: bool = False) -> BoundaryEvent:
+def get_event_for_user(*, user: Any, pk: int, write: bool = False,
+                       audit_view: bool = False) -> BoundaryEvent:
     """Read: anyone who may open the client, narrowed as ``visible_events`` says. Write
     (reflect, review): the same, with write access to the client."""
     membership = active_membership(user)
@@ -78,7 +79,7 @@ def get_event_for_user(*, user: Any, pk: int, write: bool = False) -> BoundaryEv
             organisation_id=membership.organisation_id if membership else None,
             object_type="boundaryevent", object_id=str(pk)[:40])
         raise AccessDenied("This boundary event is not open to you.") from exc
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=event.organisation_id, client_id=event.client_id,
                      obj=event)

@@ -32,12 +32,15 @@ from keywork.clients.selectors import (
     may_supervise_client,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.models import Relationship
-from keywork.relationships.selectors import allocation_candidates, may_write_relationship
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import (
+    allocation_candidates,
+    get_relationship_for_user,
+    may_write_relationship,
+)
 
 STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
 
@@ -71,7 +74,7 @@ def _worker_choices(rel: Relationship, membership: Membership) -> list[tuple[int
 @login_required
 @require_GET
 def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     membership = request.membership
     drift = selectors.drift_for_relationship(rel)
     return render(request, "boundaries/relationship.html", {
@@ -89,7 +92,7 @@ def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record(request: KeyworkRequest, pk: int) -> HttpResponse:
     """Declare one's own event or record one about the keyworker or deputy."""
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     workers = _worker_choices(rel, membership)
     data = request.POST if request.method == "POST" else None
@@ -218,7 +221,7 @@ def review(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def drift(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     view = selectors.drift_for_relationship(rel)
     visible = {e.pk for e in selectors.events_for_relationship(request.membership, rel)}
     return render(request, "boundaries/drift.html", {
@@ -228,7 +231,7 @@ def drift(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def agreement(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     view = selectors.agreement_for_relationship(rel)
     return render(request, "boundaries/agreement.html", {
         "rel": rel, "client": rel.client, "view": view,
@@ -238,7 +241,7 @@ def agreement(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     current = getattr(rel, "contact_agreement", None)
     if request.method == "POST":

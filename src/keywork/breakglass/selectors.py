@@ -75,7 +75,8 @@ def grants_for_supervisor(membership: Membership, *, to_review_only: bool = Fals
     return qs.select_related("client", "user", "reviewed_by").order_by("-granted_at")
 
 
-def get_grant_for_user(*, user: Any, pk: int, write: bool = False) -> Grant:
+def get_grant_for_user(*, user: Any, pk: int, write: bool = False,
+                       audit_view: bool = False) -> Grant:
     """A grant is open to the supervisors of the client's unit (who review it) and, to
     read, to the staff member who opened it. Reads and refusals are audited."""
     membership = active_membership(user)
@@ -94,7 +95,7 @@ def get_grant_for_user(*, user: Any, pk: int, write: bool = False) -> Grant:
                      organisation_id=membership.organisation_id if membership else None,
                      object_type="grant", object_id=str(pk)[:40])
         raise AccessDenied("This emergency access is not open to you.")
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=grant.organisation_id, client_id=grant.client_id,
                      obj=grant, detail="emergency access")

@@ -39,12 +39,11 @@ from keywork.checkins.selectors import (
     private_comments,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
-from keywork.relationships.selectors import may_write_relationship
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import get_relationship_for_user, may_write_relationship
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:
@@ -69,7 +68,7 @@ def qr_svg(url: str) -> str:
 @require_GET
 def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The check-ins of one relationship, as much of them as this person may see."""
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     membership = membership_of(request)
     page = checkins_for_page(membership=membership, relationship=rel)
     can_write = may_write_relationship(membership, rel)
@@ -107,7 +106,7 @@ def _create_link(request: KeyworkRequest, rel: Relationship, form: LinkForm, mod
 @never_cache
 @require_http_methods(["GET", "POST"])
 def link_new(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     form = _link_form(request)
     if request.method == "POST":
         made = _create_link(request, rel, form, CheckinResponse.Mode.LINK)
@@ -127,7 +126,7 @@ def link_new(request: KeyworkRequest, pk: int) -> HttpResponse:
 def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
     """Hand the unit's tablet to the client: the worker is signed out first, so nothing of
     theirs is reachable on the tablet and they cannot see the answers."""
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     form = _link_form(request)
     if request.method == "POST":
         made = _create_link(request, rel, form, CheckinResponse.Mode.TABLET)
@@ -161,7 +160,7 @@ def keyworker_form(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The keyworker's own check-in: their view, then their guess at the client's. The
     short form unless they choose the monthly one (``?instrument=``); the POST carries
     the form that was shown."""
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     offered = keyworker_forms()
     if not offered:
         raise Http404
@@ -250,7 +249,7 @@ def comments(request: KeyworkRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     if membership.role != Role.SUPERVISOR:
         raise Http404
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     if not may_read_private_comments(membership, rel):
         raise Http404
     if request.method == "POST":

@@ -46,8 +46,15 @@ def clients_for_user(user: Any, *, write: bool = False) -> QuerySet[Client]:
     return clients_for_membership(active_membership(user), write=write)
 
 
-def get_client_for_user(*, user: Any, pk: int, write: bool = False, purpose: str = "") -> Client:
-    """The one way to open a client record. Refusals and reads are both audited."""
+def get_client_for_user(*, user: Any, pk: int, write: bool = False,
+                        audit_view: bool = False, purpose: str = "",
+                        supervise: bool = False) -> Client:
+    """The one way to open a client record. Refusals and reads are both audited.
+
+    ``write``: to change the record (a read is then not audited, the service audits the
+    change) unless ``audit_view`` says the page also shows it. ``supervise``: a supervisor's
+    page about the client (an episode, a boundary event outside a relationship): anyone
+    else who may open the record is refused as well."""
     membership = active_membership(user)
     try:
         client = clients_for_membership(membership, write=write).get(pk=pk)
@@ -59,7 +66,11 @@ def get_client_for_user(*, user: Any, pk: int, write: bool = False, purpose: str
         )
         raise AccessDenied("This client record is not open to you.") from exc
     assert membership is not None
-    if not write:
+    if supervise and membership.role != Role.SUPERVISOR:
+        # The record is within their scope (no refusal of the record to audit): the page
+        # is a supervisor's.
+        raise AccessDenied("This page is for the unit's supervisors.")
+    if not write or audit_view:
         audit_record(
             actor=user, action="view", role=membership.role,
             organisation_id=client.organisation_id, client_id=client.pk, obj=client,
@@ -106,12 +117,14 @@ def audit_list(*, user: Any, what: str, clients: list[Client] | list[int]) -> No
     )
 
 
-def get_episode_for_user(*, user: Any, pk: int, write: bool = False) -> Episode:
+def get_episode_for_user(*, user: Any, pk: int, write: bool = False,
+                         audit_view: bool = False, supervise: bool = False) -> Episode:
     try:
         episode = Episode.objects.select_related("client", "unit", "legal_basis").get(pk=pk)
     except (Episode.DoesNotExist, ValueError) as exc:
         raise AccessDenied("This episode is not open to you.") from exc
-    get_client_for_user(user=user, pk=episode.client_id, write=write, purpose="episode")
+    get_client_for_user(user=user, pk=episode.client_id, write=write, audit_view=audit_view,
+                        purpose="episode", supervise=supervise)
     return episode
 
 

@@ -14,7 +14,8 @@ from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
 
 
-def get_contact_for_user(*, user: Any, pk: int, write: bool = False) -> Contact:
+def get_contact_for_user(*, user: Any, pk: int, write: bool = False,
+                         audit_view: bool = False) -> Contact:
     """Read: anyone who may open the client. Write (edit, sign, addendum): the worker who
     made the contact while they still have access, or a supervisor of the unit."""
     membership = active_membership(user)
@@ -33,7 +34,7 @@ def get_contact_for_user(*, user: Any, pk: int, write: bool = False) -> Contact:
         )
         raise AccessDenied("This contact is not open to you.") from exc
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=contact.organisation_id, client_id=contact.client_id,
                      obj=contact)

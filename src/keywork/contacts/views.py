@@ -28,10 +28,10 @@ from keywork.contacts.selectors import (
     timeline_for_relationship,
 )
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import get_relationship_for_user
 
 RECENT = 5
 
@@ -96,7 +96,7 @@ def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object
 @login_required
 @require_http_methods(["GET", "POST"])
 def log(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data)

@@ -20,14 +20,16 @@ def checklist_of(relationship: Relationship) -> EndingChecklist | None:
                     organisation_id=relationship.organisation_id).first())
 
 
-def get_checklist_for_user(*, user: Any, relationship_pk: int, write: bool = False
+def get_checklist_for_user(*, user: Any, relationship_pk: int, write: bool = False,
+                           audit_view: bool = False
                            ) -> tuple[Relationship, EndingChecklist | None]:
     """The relationship through its accessor (scope, refusal audited), then its checklist;
     a read of an existing checklist is audited as such."""
-    rel = get_relationship_for_user(user=user, pk=relationship_pk, write=write)
+    rel = get_relationship_for_user(user=user, pk=relationship_pk, write=write,
+                                    audit_view=audit_view)
     checklist = checklist_of(rel)
     membership = active_membership(user)
-    if checklist is not None and not write and membership is not None:
+    if checklist is not None and (not write or audit_view) and membership is not None:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=rel.organisation_id, client_id=rel.client_id,
                      obj=checklist)

@@ -44,7 +44,7 @@ def _with_parts(qs: QuerySet[Goal]) -> QuerySet[Goal]:
         "comments")
 
 
-def get_goal_for_user(*, user: Any, pk: int, write: bool = False) -> Goal:
+def get_goal_for_user(*, user: Any, pk: int, write: bool = False, audit_view: bool = False) -> Goal:
     """Read: anyone who may open the client. Write: whoever may change the client's
     record (the keyworker or deputy now, a supervisor of the unit)."""
     membership = active_membership(user)
@@ -57,7 +57,7 @@ def get_goal_for_user(*, user: Any, pk: int, write: bool = False) -> Goal:
                      object_type="goal", object_id=str(pk)[:40])
         raise AccessDenied("This goal is not open to you.") from exc
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=goal.organisation_id, client_id=goal.client_id, obj=goal)
     return goal

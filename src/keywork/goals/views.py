@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keywork.clients.selectors import may_write_client
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.goals import services
 from keywork.goals.forms import (
     GoalForm,
@@ -36,7 +36,7 @@ from keywork.goals.selectors import (
 )
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Role
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import get_relationship_for_user
 
 
 def _goal(request: KeyworkRequest, pk: int, *, write: bool = False) -> Goal:
@@ -57,7 +57,7 @@ def _done(request: KeyworkRequest, goal: Goal, message: str) -> HttpResponse:
 @login_required
 @require_GET
 def goal_list(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     goals = goals_of_relationship(rel)
     today = timezone.localdate()
     return render(request, "goals/list.html", {
@@ -71,7 +71,7 @@ def goal_list(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     form = GoalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

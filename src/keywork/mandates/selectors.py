@@ -24,7 +24,8 @@ from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
 
 
-def get_mandate_for_user(*, user: Any, pk: int, write: bool = False) -> Mandate:
+def get_mandate_for_user(*, user: Any, pk: int, write: bool = False,
+                         audit_view: bool = False) -> Mandate:
     membership = active_membership(user)
     try:
         mandate = Mandate.objects.select_related("relationship", "client").get(
@@ -35,7 +36,7 @@ def get_mandate_for_user(*, user: Any, pk: int, write: bool = False) -> Mandate:
                      object_type="mandate", object_id=str(pk)[:40])
         raise AccessDenied("This mandate is not open to you.") from exc
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=mandate.organisation_id, client_id=mandate.client_id,
                      obj=mandate)

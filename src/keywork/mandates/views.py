@@ -13,7 +13,7 @@ from keywork.clients.selectors import may_write_client
 from keywork.contacts.models import Contact
 from keywork.contacts.selectors import get_contact_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.mandates import services
 from keywork.mandates.forms import AdvocacyBasisForm, MandateForm, WithdrawForm
 from keywork.mandates.models import Mandate
@@ -24,13 +24,13 @@ from keywork.mandates.selectors import (
     mandates_of_relationship,
 )
 from keywork.organisations.http import KeyworkRequest, membership_of
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import get_relationship_for_user
 
 
 @login_required
 @require_GET
 def mandate_list(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     return render(request, "mandates/list.html", {
         "rel": rel, "client": rel.client, "rows": mandates_of_relationship(rel),
         "lists": advocacy_lists(rel),
@@ -40,7 +40,7 @@ def mandate_list(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     form = MandateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

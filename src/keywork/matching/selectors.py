@@ -410,7 +410,8 @@ def _is_outgoing(membership: Membership, request: ChangeRequest) -> bool:
     return membership.user_id in (rel.keyworker_id, rel.deputy_id)
 
 
-def get_change_request_for_user(*, user: Any, pk: int, write: bool = False) -> ChangeRequest:
+def get_change_request_for_user(*, user: Any, pk: int, write: bool = False,
+                                audit_view: bool = False) -> ChangeRequest:
     """A supervisor of the unit sees every request of its clients. The outgoing keyworker
     (and deputy) see a request only once the supervisor has approved the change, while
     they still have access to the relationship, and never its reason if the client asked
@@ -436,7 +437,7 @@ def get_change_request_for_user(*, user: Any, pk: int, write: bool = False) -> C
                      organisation_id=membership.organisation_id if membership else None,
                      object_type="changerequest", object_id=str(pk)[:40])
         raise AccessDenied("This request is not open to you.") from exc
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=request.organisation_id, client_id=request.client_id,
                      obj=request)

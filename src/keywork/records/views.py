@@ -28,16 +28,17 @@ from keywork.contacts.forms import ContactForm
 from keywork.contacts.selectors import TIMELINE_STEP, timeline_for_relationship
 from keywork.contacts.views import client_timeline_context, shown_count
 from keywork.core.errors import AccessDenied
+from keywork.core.http import open_or_404
 from keywork.organisations.http import KeyworkRequest
 from keywork.organisations.models import Role
 from keywork.records import selectors
 from keywork.relationships.models import Status
 from keywork.relationships.selectors import (
     current_relationship,
+    get_relationship_for_user,
     may_write_relationship,
     relationships_of_client,
 )
-from keywork.relationships.views import relationship_for_request
 
 PAGE_SIZE = 50
 
@@ -86,7 +87,7 @@ def client(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def relationship(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     limit = shown_count(request)
     contacts, has_more = timeline_for_relationship(rel, limit=limit)
     url = reverse("records:relationship", kwargs={"pk": rel.pk})

@@ -37,18 +37,23 @@ def own_clients_scope(membership: Membership, *, write: bool) -> Q:
     return Q(pk__in=keyworker_relationships(membership).values("client_id"))
 
 
-def get_relationship_for_user(*, user: Any, pk: int, write: bool = False) -> Relationship:
+def get_relationship_for_user(*, user: Any, pk: int, write: bool = False,
+                              audit_view: bool = False, supervise: bool = False
+                              ) -> Relationship:
     """Read: anyone who may open the client. Write: the keyworker or deputy whose
-    relationship gives access now, or a supervisor of the unit."""
+    relationship gives access now, or a supervisor of the unit. ``supervise``: a
+    supervisor's page about the relationship (changing the deputy): only the unit's
+    supervisors."""
     membership = active_membership(user)
     qs = Relationship.objects.select_related(
         "client", "episode", "episode__unit", "episode__legal_basis", "keyworker", "deputy",
         "organisation", "introduction")
     try:
         rel = qs.get(pk=pk, client__in=clients_for_membership(membership, write=write))
-        if write and membership is not None and membership.role == Role.KEYWORKER:
-            rel = keyworker_relationships(membership).select_related(
-                "client", "episode", "keyworker", "deputy").get(pk=pk)
+        if write and membership is not None and membership.role == Role.KEYWORKER and (
+                not keyworker_relationships(membership).filter(pk=pk).exists()):
+            # A keyworker writes only to a relationship that gives them access now.
+            raise Relationship.DoesNotExist
     except (Relationship.DoesNotExist, ValueError) as exc:
         audit_record(
             actor=user, action="denied", role=membership.role if membership else "",
@@ -57,7 +62,9 @@ def get_relationship_for_user(*, user: Any, pk: int, write: bool = False) -> Rel
         )
         raise AccessDenied("This relationship is not open to you.") from exc
     assert membership is not None
-    if not write:
+    if supervise and membership.role != Role.SUPERVISOR:
+        raise AccessDenied("This page is for the unit's supervisors.")
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=rel.organisation_id, client_id=rel.client_id, obj=rel)
     return rel

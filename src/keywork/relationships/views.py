@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from keywork.clients.selectors import get_episode_for_user
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.errors import ApplicationError
+from keywork.core.http import add_service_error, open_or_404, submitted
 from keywork.organisations.http import KeyworkRequest, membership_of
-from keywork.organisations.models import Membership, Role
+from keywork.organisations.models import Role
 from keywork.relationships import hooks, services
 from keywork.relationships.forms import (
     ActivateForm,
@@ -29,29 +30,6 @@ from keywork.relationships.selectors import (
     get_relationship_for_user,
     relationships_of_client,
 )
-
-
-def relationship_for_request(request: KeyworkRequest, pk: int, *, write: bool = False
-                             ) -> Relationship:
-    """The relationship through its accessor, or 404. A write page that shows the record
-    (GET) also records the read."""
-    try:
-        rel = get_relationship_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            # The form shows the record: the read is recorded like any other.
-            rel = get_relationship_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return rel
-
-
-
-
-def _supervisor(request: KeyworkRequest) -> Membership:
-    membership = membership_of(request)
-    if membership.role != Role.SUPERVISOR:
-        raise Http404
-    return membership
 
 
 def missing_introduction_items(intro: Introduction | None) -> list[str]:
@@ -75,43 +53,35 @@ def _done(request: KeyworkRequest, rel: Relationship, message: str) -> HttpRespo
     return redirect("records:relationship", pk=rel.pk)
 
 
+def _to_relationship(rel: Relationship) -> str:
+    return reverse("records:relationship", kwargs={"pk": rel.pk})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def propose(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        episode = get_episode_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            # The form shows the client's relationships: the read is recorded.
-            get_episode_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    membership = _supervisor(request)
+    episode = open_or_404(get_episode_for_user, request, pk, write=True, supervise=True)
+    membership = membership_of(request)
     candidates = allocation_candidates(organisation=membership.organisation, unit=episode.unit)
     earlier = [r for r in relationships_of_client(episode.client) if r.episode_id == episode.pk]
     current = next((r for r in earlier if r.status in (Status.PROPOSED, Status.ACTIVE)), None)
     form = ProposeForm(request.POST if request.method == "POST" else None,
                        candidates=candidates,
                        initial={} if earlier else {"start_reason": "first_allocation"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rel = services.relationship_propose(
-                membership=membership, episode=episode, keyworker_id=data["keyworker"],
-                deputy_id=data["deputy"], start_reason=data["start_reason"],
-                start_note=data["start_note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, rel, _("The keyworker is proposed. The introduction comes "
-                                         "next."))
-    return render(request, "relationships/propose.html", {
+    done = submitted(request, form, lambda data: services.relationship_propose(
+        membership=membership, episode=episode, keyworker_id=data["keyworker"],
+        deputy_id=data["deputy"], start_reason=data["start_reason"],
+        start_note=data["start_note"]),
+        message=_("The keyworker is proposed. The introduction comes next."),
+        to=_to_relationship)
+    return done or render(request, "relationships/propose.html", {
         "episode": episode, "client": episode.client, "form": form, "current": current})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def introduction(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     existing = getattr(rel, "introduction", None)
     form = IntroductionForm(request.POST if request.method == "POST" else None)
@@ -135,7 +105,7 @@ def introduction(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activate(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     intro = getattr(rel, "introduction", None)
     complete = intro is not None and intro.is_complete
@@ -162,40 +132,29 @@ def activate(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ending(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     form = EndingForm(request.POST if request.method == "POST" else None)
     can_end = rel.status in (Status.PROPOSED, Status.ACTIVE)
-    if request.method == "POST" and can_end and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.relationship_start_ending(
-                membership=membership, relationship=rel, end_reason=data["end_reason"],
-                ending_from=data["ending_from"], note=data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, rel, _("The ending has started."))
-    return render(request, "relationships/ending.html",
+    done = submitted(request, form, lambda data: services.relationship_start_ending(
+        membership=membership, relationship=rel, end_reason=data["end_reason"],
+        ending_from=data["ending_from"], note=data["note"]),
+        message=_("The ending has started."), to=_to_relationship(rel)) if can_end else None
+    return done or render(request, "relationships/ending.html",
                   {"rel": rel, "client": rel.client, "form": form, "can_end": can_end})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     form = CloseForm(request.POST if request.method == "POST" else None)
     can_close = rel.status == Status.ENDING
-    if request.method == "POST" and can_close and form.is_valid():
-        try:
-            services.relationship_close(membership=membership, relationship=rel,
-                                        note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, rel, _("The relationship is closed."))
-    return render(request, "relationships/close.html",
+    done = submitted(request, form, lambda data: services.relationship_close(
+        membership=membership, relationship=rel, note=data["note"]),
+        message=_("The relationship is closed."), to=_to_relationship(rel)) if can_close else None
+    return done or render(request, "relationships/close.html",
                   {"rel": rel, "client": rel.client, "form": form, "can_close": can_close,
                    "closing_parts": list(hooks.closing_parts)})
 
@@ -203,23 +162,18 @@ def close(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deputy(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk, write=True)
-    membership = _supervisor(request)
+    rel = open_or_404(get_relationship_for_user, request, pk, write=True, supervise=True)
+    membership = membership_of(request)
     candidates = [c for c in allocation_candidates(organisation=membership.organisation,
                                                    unit=rel.episode.unit)
                   if c.user_id != rel.keyworker_id]
     is_open = rel.status in OPEN_STATUSES
     if request.method == "POST":
         form = DeputyForm(request.POST, candidates=candidates)
-        if is_open and form.is_valid():
-            try:
-                services.relationship_set_deputy(membership=membership, relationship=rel,
-                                                 deputy_id=form.cleaned_data["deputy"])
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                return _done(request, rel, _("The deputy is changed."))
     else:
         form = DeputyForm(candidates=candidates, initial={"deputy": rel.deputy_id or ""})
-    return render(request, "relationships/deputy.html",
+    done = submitted(request, form, lambda data: services.relationship_set_deputy(
+        membership=membership, relationship=rel, deputy_id=data["deputy"]),
+        message=_("The deputy is changed."), to=_to_relationship(rel)) if is_open else None
+    return done or render(request, "relationships/deputy.html",
                   {"rel": rel, "client": rel.client, "form": form, "is_open": is_open})

@@ -46,7 +46,8 @@ def _viewed(user: Any, membership: Membership, obj: Any, client_id: int, detail:
                  detail=detail)
 
 
-def get_safeguarding_for_user(*, user: Any, pk: int, write: bool = False) -> Client:
+def get_safeguarding_for_user(*, user: Any, pk: int, write: bool = False,
+                              audit_view: bool = False) -> Client:
     """The client whose safeguarding page is opened: the client rule decides, and the read
     of the safeguarding record is audited as such."""
     membership = active_membership(user)
@@ -55,12 +56,13 @@ def get_safeguarding_for_user(*, user: Any, pk: int, write: bool = False) -> Cli
     except (Client.DoesNotExist, ValueError, TypeError):
         _refuse(user, membership, "safeguarding", pk)
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         _viewed(user, membership, client, client.pk, "safeguarding record")
     return client
 
 
-def get_household_member_for_user(*, user: Any, pk: int, write: bool = False
+def get_household_member_for_user(*, user: Any, pk: int, write: bool = False,
+                                  audit_view: bool = False
                                   ) -> HouseholdMember:
     membership = active_membership(user)
     try:
@@ -69,12 +71,13 @@ def get_household_member_for_user(*, user: Any, pk: int, write: bool = False
     except (HouseholdMember.DoesNotExist, ValueError, TypeError):
         _refuse(user, membership, "householdmember", pk)
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         _viewed(user, membership, member, member.client_id, "household member")
     return member
 
 
-def get_concern_for_user(*, user: Any, pk: int, write: bool = False) -> Concern:
+def get_concern_for_user(*, user: Any, pk: int, write: bool = False,
+                         audit_view: bool = False) -> Concern:
     membership = active_membership(user)
     try:
         concern = Concern.objects.select_related(
@@ -83,12 +86,13 @@ def get_concern_for_user(*, user: Any, pk: int, write: bool = False) -> Concern:
     except (Concern.DoesNotExist, ValueError, TypeError):
         _refuse(user, membership, "concern", pk)
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         _viewed(user, membership, concern, concern.client_id, "safeguarding concern")
     return concern
 
 
-def get_safety_plan_for_user(*, user: Any, concern_pk: int, write: bool = False
+def get_safety_plan_for_user(*, user: Any, concern_pk: int, write: bool = False,
+                             audit_view: bool = False
                              ) -> SafetyPlan:
     """The safety plan of a concern, through the concern's scope."""
     membership = active_membership(user)
@@ -99,7 +103,7 @@ def get_safety_plan_for_user(*, user: Any, concern_pk: int, write: bool = False
     except (SafetyPlan.DoesNotExist, ValueError, TypeError):
         _refuse(user, membership, "safetyplan", concern_pk)
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         _viewed(user, membership, plan, plan.concern.client_id, "safety plan")
     return plan
 

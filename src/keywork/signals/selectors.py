@@ -86,7 +86,8 @@ def alert_visible(membership: Membership | None, alert: Alert, relationship: Rel
                        worker=is_worker(membership.user_id, relationship))
 
 
-def get_alert_for_user(*, user: Any, pk: int, write: bool = False) -> Alert:
+def get_alert_for_user(*, user: Any, pk: int, write: bool = False,
+                       audit_view: bool = False) -> Alert:
     """An alert through its relationship's accessor (scope and audit), then the visibility
     rule. Refusals are audited as refusals of the alert."""
     membership = active_membership(user)
@@ -99,7 +100,8 @@ def get_alert_for_user(*, user: Any, pk: int, write: bool = False) -> Alert:
     if alert is None:
         _refuse(user, membership, pk)
     assert alert is not None
-    rel = get_relationship_for_user(user=user, pk=alert.relationship_id, write=write)
+    rel = get_relationship_for_user(user=user, pk=alert.relationship_id, write=write,
+                                    audit_view=audit_view)
     if not alert_visible(membership, alert, rel):
         _refuse(user, membership, pk, client_id=alert.client_id)
     alert.relationship = rel

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from keywork.checkins.selectors import is_worker
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
-from keywork.relationships.views import relationship_for_request
+from keywork.relationships.selectors import get_relationship_for_user
 from keywork.signals import selectors, services
 from keywork.signals.charts import line_chart
 from keywork.signals.forms import AlertUpdateForm
@@ -63,7 +63,7 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
-    rel = relationship_for_request(request, pk)
+    rel = open_or_404(get_relationship_for_user, request, pk)
     data = selectors.dyad_for(membership=membership_of(request), relationship=rel)
     charts = []
     for s in data.series:

@@ -59,7 +59,8 @@ def worker_membership(*, organisation_id: int, worker_id: int) -> Membership | N
 # --- the one accessor -------------------------------------------------------------------------
 
 
-def get_session_for_user(*, user: Any, pk: int, write: bool = False) -> Session:
+def get_session_for_user(*, user: Any, pk: int, write: bool = False,
+                         audit_view: bool = False) -> Session:
     """Read: the worker whose session it is, and the worker's supervisors. Write (the
     supervisor's part: agenda, notes, decisions, actions, signing): the worker's
     supervisors only. Managers never open a session (they see counts). Reads and refusals
@@ -81,7 +82,7 @@ def get_session_for_user(*, user: Any, pk: int, write: bool = False) -> Session:
         raise AccessDenied("This supervision session is not open to you.")
     assert session is not None
     assert membership is not None
-    if not write:
+    if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=session.organisation_id, obj=session,
                      detail=f"supervision of user {session.worker_id}")
