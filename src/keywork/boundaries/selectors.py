@@ -60,9 +60,10 @@ def visible_events(membership: Membership | None, qs: QuerySet[BoundaryEvent]
 
 
 def get_event_for_user(*, user: Any, pk: int, write: bool = False,
-                       audit_view: bool = False) -> BoundaryEvent:
+                       audit_view: bool = False, supervise: bool = False) -> BoundaryEvent:
     """Read: anyone who may open the client, narrowed as ``visible_events`` says. Write
-    (reflect, review): the same, with write access to the client."""
+    (reflect, review): the same, with write access to the client. ``supervise`` (review):
+    the unit's supervisors only."""
     membership = active_membership(user)
     qs = BoundaryEvent.objects.select_related(
         "worker", "client", "relationship", "relationship__keyworker", "reviewed_by",
@@ -79,6 +80,8 @@ def get_event_for_user(*, user: Any, pk: int, write: bool = False,
             organisation_id=membership.organisation_id if membership else None,
             object_type="boundaryevent", object_id=str(pk)[:40])
         raise AccessDenied("This boundary event is not open to you.") from exc
+    if supervise and membership.role != Role.SUPERVISOR:
+        raise AccessDenied("A boundary event is reviewed by the unit's supervisors.")
     if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=event.organisation_id, client_id=event.client_id,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,9 +32,9 @@ from keywork.clients.selectors import (
     history_entries,
     may_supervise_client,
 )
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error, open_or_404
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.core.errors import AccessDenied
+from keywork.core.http import open_or_404, submitted
+from keywork.organisations.http import KeyworkRequest, membership_in_role, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import (
@@ -45,21 +46,14 @@ from keywork.relationships.selectors import (
 STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
 
 
-def _event(request: KeyworkRequest, pk: int, *, write: bool = False) -> BoundaryEvent:
-    try:
-        event = selectors.get_event_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            event = selectors.get_event_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return event
+def _event(request: KeyworkRequest, pk: int, *, write: bool = False,
+           supervise: bool = False) -> BoundaryEvent:
+    return open_or_404(selectors.get_event_for_user, request, pk, write=write,
+                       supervise=supervise)
 
 
-def _role(request: KeyworkRequest, *roles: str) -> Membership:
-    membership = membership_of(request)
-    if membership.role not in roles:
-        raise Http404
-    return membership
+def _to_event(event: BoundaryEvent) -> str:
+    return reverse("boundaries:event", kwargs={"pk": event.pk})
 
 
 def _worker_choices(rel: Relationship, membership: Membership) -> list[tuple[int, str]]:
@@ -97,18 +91,12 @@ def record(request: KeyworkRequest, pk: int) -> HttpResponse:
     workers = _worker_choices(rel, membership)
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, workers=workers, initial={"worker": membership.user_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_record(
-                membership=membership, client=rel.client, relationship=rel,
-                worker_id=form.cleaned_data["worker"], **form.event_fields())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The boundary event is recorded. It waits for a "
-                                        "supervisor's review."))
-            return redirect("boundaries:event", pk=event.pk)
-    return render(request, "boundaries/record.html", {
+    done = submitted(request, form, lambda data: services.event_record(
+        membership=membership, client=rel.client, relationship=rel,
+        worker_id=data["worker"], **form.event_fields()),
+        message=_("The boundary event is recorded. It waits for a supervisor's review."),
+        to=_to_event)
+    return done or render(request, "boundaries/record.html", {
         "rel": rel, "client": rel.client, "form": form,
         "closed": rel.status == "closed"})
 
@@ -118,14 +106,9 @@ def record(request: KeyworkRequest, pk: int) -> HttpResponse:
 def client_record(request: KeyworkRequest, pk: int) -> HttpResponse:
     """A supervisor records an event about a client outside any relationship: a private
     connection known before allocation, most often."""
-    membership = _role(request, Role.SUPERVISOR)
-    try:
-        client = get_client_for_user(user=request.user, pk=pk, write=True,
-                                     purpose="boundary event")
-        if request.method == "GET":
-            get_client_for_user(user=request.user, pk=pk, purpose="boundary event")
-    except AccessDenied as exc:
-        raise Http404 from exc
+    membership = membership_in_role(request, Role.SUPERVISOR)
+    client = open_or_404(get_client_for_user, request, pk, write=True,
+                         purpose="boundary event")
     episode = client.episodes.select_related("unit").order_by("-start_date", "-id").first()
     people = [(c.user_id, c.name) for c in allocation_candidates(
         organisation=membership.organisation, unit=episode.unit)] if episode else []
@@ -135,17 +118,11 @@ def client_record(request: KeyworkRequest, pk: int) -> HttpResponse:
                      kinds=[Kind.CONFLICT_OF_INTEREST, Kind.SOCIAL_CONTACT,
                             Kind.SOCIAL_MEDIA, Kind.OTHER],
                      initial={"kind": Kind.CONFLICT_OF_INTEREST})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_record(
-                membership=membership, client=client, relationship=None,
-                worker_id=form.cleaned_data["worker"], **form.event_fields())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The boundary event is recorded."))
-            return redirect("boundaries:event", pk=event.pk)
-    return render(request, "boundaries/client_record.html", {
+    done = submitted(request, form, lambda data: services.event_record(
+        membership=membership, client=client, relationship=None,
+        worker_id=data["worker"], **form.event_fields()),
+        message=_("The boundary event is recorded."), to=_to_event)
+    return done or render(request, "boundaries/client_record.html", {
         "client": client, "form": form,
         "events": selectors.events_without_relationship(membership, client)})
 
@@ -181,15 +158,11 @@ def reflect(request: KeyworkRequest, pk: int) -> HttpResponse:
         "Only the worker the event is about writes the reflection.")
     form = ReflectForm(request.POST if request.method == "POST" else None,
                        initial={"reflection": found.reflection})
-    if request.method == "POST" and not refusal and form.is_valid():
-        try:
-            services.event_reflect(membership=membership, event=found,
-                                   reflection=form.cleaned_data["reflection"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your reflection is saved."))
-            return redirect("boundaries:event", pk=found.pk)
+    done = None if refusal else submitted(request, form, lambda data: services.event_reflect(
+        membership=membership, event=found, reflection=data["reflection"]),
+        message=_("Your reflection is saved."), to=_to_event(found))
+    if done:
+        return done
     context.update({"form": form, "refusal": refusal})
     return render(request, "boundaries/reflect.html", context)
 
@@ -197,8 +170,8 @@ def reflect(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: KeyworkRequest, pk: int) -> HttpResponse:
-    found = _event(request, pk, write=True)
-    membership = _role(request, Role.SUPERVISOR)
+    found = _event(request, pk, write=True, supervise=True)
+    membership = membership_of(request)
     context = _event_context(request, found)
     refusal = "" if context["may_review"] else _(
         "An event about yourself is reviewed by another supervisor.")
@@ -206,14 +179,11 @@ def review(request: KeyworkRequest, pk: int) -> HttpResponse:
                "severity": found.severity, "outcome": found.outcome,
                "review_note": found.review_note}
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and not refusal and form.is_valid():
-        try:
-            services.event_review(membership=membership, event=found, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The review is saved."))
-            return redirect("boundaries:event", pk=found.pk)
+    done = None if refusal else submitted(request, form, lambda data: services.event_review(
+        membership=membership, event=found, **data),
+        message=_("The review is saved."), to=_to_event(found))
+    if done:
+        return done
     context.update({"form": form, "refusal": refusal})
     return render(request, "boundaries/review.html", context)
 
@@ -256,16 +226,11 @@ def agreement_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     else:
         form = AgreementForm(initial={"agreed_on": timezone.localdate()})
     refusal = "" if rel.is_open else _("This relationship has closed.")
-    if request.method == "POST" and not refusal and form.is_valid():
-        try:
-            services.agreement_save(membership=membership, relationship=rel,
-                                    **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The contact agreement is saved."))
-            return redirect("boundaries:agreement", pk=rel.pk)
-    return render(request, "boundaries/agreement_edit.html", {
+    done = None if refusal else submitted(request, form, lambda data: services.agreement_save(
+        membership=membership, relationship=rel, **data),
+        message=_("The contact agreement is saved."),
+        to=reverse("boundaries:agreement", kwargs={"pk": rel.pk}))
+    return done or render(request, "boundaries/agreement_edit.html", {
         "rel": rel, "client": rel.client, "form": form, "refusal": refusal,
         "current": current})
 
@@ -273,7 +238,7 @@ def agreement_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: KeyworkRequest) -> HttpResponse:
-    membership = _role(request, *STAFF)
+    membership = membership_in_role(request, *STAFF)
     events = selectors.my_events(membership)
     after = selectors.post_closure_relationships(membership)
     queue = selectors.review_queue(membership)
@@ -288,27 +253,27 @@ def mine(request: KeyworkRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def after_closure(request: KeyworkRequest) -> HttpResponse:
     """Declare contact with a former client in the post-closure period."""
-    membership = _role(request, *STAFF)
+    membership = membership_in_role(request, *STAFF)
     rels = selectors.post_closure_relationships(membership)
     choices = [(r.pk, r.client.display_name) for r in rels]
     form = AfterClosureForm(request.POST if request.method == "POST" else None,
                             relationships=choices,
                             initial={"relationship": request.GET.get("relationship")})
-    if request.method == "POST" and form.is_valid():
-        rel = next(r for r in rels if r.pk == form.cleaned_data["relationship"])
-        try:
-            event = services.event_record(
-                membership=membership, client=rel.client, relationship=rel,
-                worker_id=membership.user_id, kind=Kind.CONTACT_AFTER_ENDING,
-                occurred_on=form.cleaned_data["occurred_on"],
-                context=form.cleaned_data["context"],
-                after_closure_reason=form.cleaned_data["after_closure_reason"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The contact after the ending is recorded. It waits "
-                                        "for a supervisor's review."))
-            return redirect("boundaries:after_closure_done", pk=event.pk)
+    def declare(data: dict[str, Any]) -> BoundaryEvent:
+        rel = next(r for r in rels if r.pk == data["relationship"])
+        return services.event_record(
+            membership=membership, client=rel.client, relationship=rel,
+            worker_id=membership.user_id, kind=Kind.CONTACT_AFTER_ENDING,
+            occurred_on=data["occurred_on"], context=data["context"],
+            after_closure_reason=data["after_closure_reason"])
+
+    done = submitted(request, form, declare,
+                     message=_("The contact after the ending is recorded. It waits for a "
+                               "supervisor's review."),
+                     to=lambda event: reverse("boundaries:after_closure_done",
+                                              kwargs={"pk": event.pk}))
+    if done:
+        return done
     audit_list(user=request.user, what="post-closure relationships",
                clients=[r.client_id for r in rels])
     return render(request, "boundaries/after_closure.html", {
@@ -320,7 +285,7 @@ def after_closure(request: KeyworkRequest) -> HttpResponse:
 def after_closure_done(request: KeyworkRequest, pk: int) -> HttpResponse:
     """After declaring: the template for reaffirming the boundary, kindly. Reached by the
     worker even when the record itself is no longer open to them."""
-    membership = _role(request, *STAFF)
+    membership = membership_in_role(request, *STAFF)
     try:
         found = selectors.get_own_after_closure_event(membership=membership, pk=pk)
     except AccessDenied as exc:
@@ -332,7 +297,7 @@ def after_closure_done(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def gifts(request: KeyworkRequest) -> HttpResponse:
-    membership = _role(request, Role.SUPERVISOR, Role.MANAGER)
+    membership = membership_in_role(request, Role.SUPERVISOR, Role.MANAGER)
     form = GiftsFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     start = end = None
@@ -377,24 +342,18 @@ def _safe_cell(text: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: KeyworkRequest) -> HttpResponse:
-    membership = _role(request, Role.ADMINISTRATOR)
+    membership = membership_in_role(request, Role.ADMINISTRATOR)
     conf = selectors.settings_for(membership.organisation_id)
     initial: dict[str, object] = {
         "drift_count": conf.drift_count, "drift_window_days": conf.drift_window_days,
         "post_closure_days": conf.post_closure_days}
     initial.update({f"severity_{k}": conf.severity_for(k) for k in Kind.values})
     form = SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_save(
-                membership=membership, drift_count=form.cleaned_data["drift_count"],
-                drift_window_days=form.cleaned_data["drift_window_days"],
-                post_closure_days=form.cleaned_data["post_closure_days"],
-                severity_defaults=form.severity_defaults())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The boundary settings are saved."))
-            return redirect("boundaries:settings")
-    return render(request, "boundaries/settings.html", {"form": form})
+    done = submitted(request, form, lambda data: services.settings_save(
+        membership=membership, drift_count=data["drift_count"],
+        drift_window_days=data["drift_window_days"],
+        post_closure_days=data["post_closure_days"],
+        severity_defaults=form.severity_defaults()),
+        message=_("The boundary settings are saved."), to="boundaries:settings")
+    return done or render(request, "boundaries/settings.html", {"form": form})
 

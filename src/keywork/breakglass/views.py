@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,17 +24,15 @@ from keywork.breakglass.selectors import (
 )
 from keywork.clients.selectors import audit_list
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.core.http import add_service_error, submitted
+from keywork.organisations.http import KeyworkRequest, membership_of, role_required
 from keywork.organisations.models import Role
 
 
-@login_required
+@role_required(*GRANT_ROLES)
 @require_http_methods(["GET", "POST"])
 def start(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
-    if membership.role not in GRANT_ROLES:
-        raise PermissionDenied
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,43 +65,30 @@ def start(request: KeyworkRequest) -> HttpResponse:
 def review(request: KeyworkRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     try:
+        # Posting the review shows the grant again: the read is recorded either way.
         grant: Grant = get_grant_for_user(user=request.user, pk=pk,
-                                          write=request.method == "POST")
-        if request.method == "POST":
-            get_grant_for_user(user=request.user, pk=pk)
+                                          write=request.method == "POST", audit_view=True)
     except AccessDenied as exc:
         raise Http404 from exc
     may_review = (membership.role == Role.SUPERVISOR and grant.reviewed_at is None
                   and grant.user_id != membership.user_id)
     form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_review(membership=membership, grant=grant,
-                                  note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your review is recorded."))
-            return redirect("breakglass:review", pk=grant.pk)
-    return render(request, "breakglass/review.html", {
+    done = submitted(request, form, lambda data: services.grant_review(
+        membership=membership, grant=grant, note=data["note"]),
+        message=_("Your review is recorded."),
+        to=reverse("breakglass:review", kwargs={"pk": grant.pk}))
+    return done or render(request, "breakglass/review.html", {
         "grant": grant, "reads": list(reads_during(grant)[:200]), "form": form,
         "may_review": may_review})
 
 
-@login_required
+@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def settings_page(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
-    if membership.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
     form = PolicyForm(request.POST if request.method == "POST" else None,
                       initial={"hours": hours_for(membership.organisation_id)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_update(membership=membership, hours=form.cleaned_data["hours"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("breakglass:settings")
-    return render(request, "breakglass/settings.html", {"form": form})
+    done = submitted(request, form, lambda data: services.policy_update(
+        membership=membership, hours=data["hours"]),
+        message=_("The settings are saved."), to="breakglass:settings")
+    return done or render(request, "breakglass/settings.html", {"form": form})

@@ -54,6 +54,7 @@ from keywork.domain.instruments import (
 from keywork.organisations.models import Membership, Organisation, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import Relationship
+from keywork.relationships.selectors import get_relationship_for_user
 
 CLIENT_SHORT = "checkin-client-short"
 KEYWORKER_SHORT = "checkin-keyworker-short"
@@ -526,6 +527,19 @@ def may_read_private_comments(membership: Membership | None, relationship: Relat
     """A supervisor of the unit who is not the relationship's keyworker or deputy."""
     return (membership is not None and supervises(membership, relationship)
             and not is_worker(membership.user_id, relationship))
+
+
+def get_comments_for_user(*, user: Any, pk: int) -> Relationship:
+    """The relationship whose client's private comments to the supervisor are opened: a
+    supervisor of the unit who is not the relationship's keyworker or deputy. The
+    relationship is opened through its accessor (scope and audit)."""
+    membership = active_membership(user)
+    if membership is None or membership.role != Role.SUPERVISOR:
+        raise AccessDenied("The private comments are for the unit's supervisors.")
+    relationship = get_relationship_for_user(user=user, pk=pk)
+    if not may_read_private_comments(membership, relationship):
+        raise AccessDenied("The private comments are for the unit's supervisors.")
+    return relationship
 
 
 def private_comments(relationship: Relationship) -> list[PrivateComment]:

@@ -34,23 +34,20 @@ from keywork.checkins.selectors import (
     domain_instrument,
     form_language,
     get_checkin_for_user,
+    get_comments_for_user,
     keyworker_forms,
     may_read_private_comments,
     private_comments,
 )
-from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
-from keywork.organisations.models import Role
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import get_relationship_for_user, may_write_relationship
 
 
 def _checkin(request: KeyworkRequest, pk: int, purpose: str) -> CheckinAccess:
-    try:
-        return get_checkin_for_user(user=request.user, pk=pk, purpose=purpose)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    return open_or_404(get_checkin_for_user, request, pk, purpose=purpose)
 
 
 def portal_url(token: str) -> str:
@@ -246,12 +243,8 @@ def fhir_response(request: KeyworkRequest, pk: int) -> HttpResponse:
 def comments(request: KeyworkRequest, pk: int) -> HttpResponse:
     """The client's private comments to the supervisor. Supervisors of the unit only
     (not one who is the keyworker or deputy of this relationship)."""
+    rel = open_or_404(get_comments_for_user, request, pk)
     membership = membership_of(request)
-    if membership.role != Role.SUPERVISOR:
-        raise Http404
-    rel = open_or_404(get_relationship_for_user, request, pk)
-    if not may_read_private_comments(membership, rel):
-        raise Http404
     if request.method == "POST":
         try:
             count = services.private_comments_mark_read(membership=membership,

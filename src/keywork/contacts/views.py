@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,8 +27,8 @@ from keywork.contacts.selectors import (
     timeline_for_client,
     timeline_for_relationship,
 )
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error, open_or_404
+from keywork.core.errors import ApplicationError
+from keywork.core.http import add_service_error, open_or_404, performed, submitted
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.organisations.models import Membership, Role
 from keywork.relationships.selectors import get_relationship_for_user
@@ -63,14 +63,7 @@ def client_timeline_context(request: KeyworkRequest, client: Client, *,
 
 
 def _contact(request: KeyworkRequest, pk: int, *, write: bool = False) -> Contact:
-    try:
-        contact = get_contact_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            # The form shows the note: the read is recorded like any other.
-            contact = get_contact_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return contact
+    return open_or_404(get_contact_for_user, request, pk, write=write)
 
 
 def _back(request: KeyworkRequest, contact: Contact) -> HttpResponse:
@@ -80,6 +73,10 @@ def _back(request: KeyworkRequest, contact: Contact) -> HttpResponse:
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("contacts:detail", pk=contact.pk)
+
+
+def _to_contact(contact: Contact) -> str:
+    return reverse("contacts:detail", kwargs={"pk": contact.pk})
 
 
 def _page_context(request: KeyworkRequest, contact: Contact) -> dict[str, object]:
@@ -160,19 +157,13 @@ def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
         refusal = _("A signed note cannot be changed. Add an addendum instead.")
     elif contact.worker_id != request.user.pk:
         refusal = _("Only the worker who logged this contact can change it.")
-    if request.method == "POST":
-        form = ContactForm(request.POST)
-        if not refusal and form.is_valid():
-            try:
-                services.contact_update(membership=membership, contact=contact,
-                                        **form.contact_fields())
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The contact is saved."))
-                return redirect("contacts:detail", pk=contact.pk)
-    else:
-        form = ContactForm.for_contact(contact)
+    form = ContactForm(request.POST) if request.method == "POST" else ContactForm.for_contact(
+        contact)
+    done = None if refusal else submitted(request, form, lambda _data: services.contact_update(
+        membership=membership, contact=contact, **form.contact_fields()),
+        message=_("The contact is saved."), to=_to_contact)
+    if done:
+        return done
     context = _page_context(request, contact)
     context.update({"form": form, "refusal": refusal})
     return render(request, "contacts/edit.html", context)
@@ -183,13 +174,9 @@ def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
 def sign(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk, write=True)
     membership = membership_of(request)
-    try:
-        services.contact_sign(membership=membership, contact=contact)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The note is signed. From now on it can only be "
-                                    "corrected by an addendum."))
+    performed(request, lambda: services.contact_sign(membership=membership, contact=contact),
+              message=_("The note is signed. From now on it can only be corrected by an "
+                        "addendum."))
     return _back(request, contact)
 
 
@@ -199,15 +186,11 @@ def addendum(request: KeyworkRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk, write=True)
     membership = membership_of(request)
     form = AddendumForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.addendum_add(membership=membership, contact=contact,
-                                  text=form.cleaned_data["text"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The addendum is added."))
-            return redirect("contacts:detail", pk=contact.pk)
+    done = submitted(request, form, lambda data: services.addendum_add(
+        membership=membership, contact=contact, text=data["text"]),
+        message=_("The addendum is added."), to=lambda _added: _to_contact(contact))
+    if done:
+        return done
     context = _page_context(request, contact)
     context["form"] = form
     return render(request, "contacts/addendum.html", context)

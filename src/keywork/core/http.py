@@ -44,13 +44,14 @@ def open_or_404(accessor: Callable[..., T], request: HttpRequest, pk: Any = None
 
 
 def submitted(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], T], *,
-              message: str | Callable[[T], str], to: str | Callable[[T], str],
+              message: str | Callable[[T], str] | None, to: str | Callable[[T], str],
               also: Sequence[BaseForm] = ()) -> HttpResponse | None:
     """The form post every write page shares. On a POST whose forms (``form`` and ``also``)
     are valid, ``save(form.cleaned_data)`` calls the service. A rule the service refuses
     (``ApplicationError``) goes onto the field it names, on whichever form has that field,
     and None tells the page to show the forms again; otherwise the success ``message`` and a
-    redirect to ``to`` (a URL or URL name, or a function of what ``save`` returned)."""
+    redirect to ``to`` (a URL or URL name, or a function of what ``save`` returned). The
+    client's own pages, which show no messages, pass None."""
     if request.method != "POST":
         return None
     valid = [f.is_valid() for f in (form, *also)]
@@ -62,5 +63,18 @@ def submitted(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, An
         owner = next((f for f in also if exc.field and exc.field in f.fields), form)
         add_service_error(owner, exc)
         return None
-    messages.success(request, message(result) if callable(message) else message)
+    if message is not None:
+        messages.success(request, message(result) if callable(message) else message)
     return redirect(to(result) if callable(to) else to)
+
+
+def performed(request: HttpRequest, action: Callable[[], object], *, message: str) -> bool:
+    """A post that only acts (sign, acknowledge, unlock): the service's refusal becomes an
+    error message, success the ``message``. Whether it was done."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, message)
+    return True

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keywork.checkins.views import portal_url, qr_svg
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.errors import ApplicationError
+from keywork.core.http import open_or_404, submitted
 from keywork.endings import services
 from keywork.endings.forms import ChecklistForm
 from keywork.endings.models import EndingChecklist
@@ -25,15 +26,9 @@ from keywork.relationships.models import Relationship, Status
 
 def _open(request: KeyworkRequest, pk: int, *, write: bool = False
           ) -> tuple[Relationship, EndingChecklist | None]:
-    try:
-        rel, checklist = get_checklist_for_user(user=request.user, relationship_pk=pk,
-                                                write=write)
-        if write and request.method == "GET":
-            # The form shows the checklist: the read is recorded like any other.
-            rel, checklist = get_checklist_for_user(user=request.user, relationship_pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return rel, checklist
+    found: tuple[Relationship, EndingChecklist | None] = open_or_404(
+        get_checklist_for_user, request, write=write, relationship_pk=pk)
+    return found
 
 
 @login_required
@@ -44,18 +39,14 @@ def checklist(request: KeyworkRequest, pk: int) -> HttpResponse:
     is_closed = rel.status == Status.CLOSED
     if request.method == "POST":
         form = ChecklistForm(request.POST)
-        if not is_closed and form.is_valid():
-            try:
-                services.checklist_save(membership=membership, relationship=rel,
-                                        **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The ending checklist is saved."))
-                return redirect("records:relationship", pk=rel.pk)
     else:
         form = ChecklistForm.for_checklist(existing)
-    return render(request, "endings/checklist.html", {
+    done = None if is_closed else submitted(
+        request, form, lambda data: services.checklist_save(
+            membership=membership, relationship=rel, **data),
+        message=_("The ending checklist is saved."),
+        to=reverse("records:relationship", kwargs={"pk": rel.pk}))
+    return done or render(request, "endings/checklist.html", {
         "rel": rel, "client": rel.client, "checklist": existing,
         "form": None if is_closed else form, "missing": open_points(existing)})
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keywork.checkins.space import ClientSpace, client_space, gone
-from keywork.core.errors import ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import submitted
 from keywork.goals import services
 from keywork.goals.forms import ClientCommentForm, ClientProposalForm
 from keywork.goals.models import Goal
@@ -29,15 +28,9 @@ def goals_list(request: HttpRequest, space: ClientSpace) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goals_propose(request: HttpRequest, space: ClientSpace) -> HttpResponse:
     form = ClientProposalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_propose_by_client(relationship=space.relationship,
-                                            **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return redirect(f"{_list_url(space)}?sent=1")
-    return render(request, "goals/portal_propose.html", {
+    done = submitted(request, form, lambda data: services.goal_propose_by_client(
+        relationship=space.relationship, **data), message=None, to=f"{_list_url(space)}?sent=1")
+    return done or render(request, "goals/portal_propose.html", {
         "space": space, "token": space.token, "form": form})
 
 
@@ -72,13 +65,8 @@ def goals_comment(request: HttpRequest, space: ClientSpace, pk: int) -> HttpResp
     if goal is None:
         return gone(request, 404)
     form = ClientCommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add_by_client(relationship=space.relationship, goal=goal,
-                                           text=form.cleaned_data["text"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            url = reverse("portal:goals_detail", kwargs={"token": space.token, "pk": goal.pk})
-            return redirect(f"{url}?sent=1")
-    return _detail_page(request, space, goal, form)
+    url = reverse("portal:goals_detail", kwargs={"token": space.token, "pk": goal.pk})
+    done = submitted(request, form, lambda data: services.comment_add_by_client(
+        relationship=space.relationship, goal=goal, text=data["text"]),
+        message=None, to=f"{url}?sent=1")
+    return done or _detail_page(request, space, goal, form)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keywork.clients.selectors import may_write_client
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error, open_or_404
+from keywork.core.errors import ApplicationError
+from keywork.core.http import open_or_404, submitted
 from keywork.goals import services
 from keywork.goals.forms import (
     GoalForm,
@@ -34,24 +37,22 @@ from keywork.goals.selectors import (
     progress_chart,
     summarise,
 )
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.organisations.http import KeyworkRequest, membership_in_role, membership_of
 from keywork.organisations.models import Role
 from keywork.relationships.selectors import get_relationship_for_user
 
 
 def _goal(request: KeyworkRequest, pk: int, *, write: bool = False) -> Goal:
-    try:
-        goal = get_goal_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            goal = get_goal_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return goal
+    return open_or_404(get_goal_for_user, request, pk, write=write)
 
 
 def _done(request: KeyworkRequest, goal: Goal, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("goals:detail", pk=goal.pk)
+    return redirect(_to_goal(goal))
+
+
+def _to_goal(goal: Goal) -> str:
+    return reverse("goals:detail", kwargs={"pk": goal.pk})
 
 
 @login_required
@@ -74,20 +75,14 @@ def create(request: KeyworkRequest, pk: int) -> HttpResponse:
     rel = open_or_404(get_relationship_for_user, request, pk, write=True)
     membership = membership_of(request)
     form = GoalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            goal = services.goal_create(
-                membership=membership, relationship=rel, title=data["title"],
-                description=data["description"], proposed_by=data["proposed_by"],
-                agreement=data["agreement"], client_words=data["client_words"],
-                worker_view=data["worker_view"], supports=data["supports"],
-                **form.step_fields())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, goal, _("The goal is saved with its first step."))
-    return render(request, "goals/form.html", {
+    done = submitted(request, form, lambda data: services.goal_create(
+        membership=membership, relationship=rel, title=data["title"],
+        description=data["description"], proposed_by=data["proposed_by"],
+        agreement=data["agreement"], client_words=data["client_words"],
+        worker_view=data["worker_view"], supports=data["supports"], **form.step_fields()),
+        message=_("The goal is saved with its first step."),
+        to=_to_goal)
+    return done or render(request, "goals/form.html", {
         "rel": rel, "client": rel.client, "form": form,
         "days": first_step_days(rel.organisation_id),
         "title": _("A new goal"), "action": request.path})
@@ -122,18 +117,12 @@ def take_up(request: KeyworkRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk, write=True)
     membership = membership_of(request)
     form = TakeUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_take_up(membership=membership, goal=goal,
-                                  worker_view=form.cleaned_data["worker_view"],
-                                  supports=form.cleaned_data["supports"],
-                                  **form.step_fields())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, goal, _("The client's proposal is now a goal with its "
-                                          "first step."))
-    return _goal_form_page(request, goal, form, _("Take up the client's proposal"))
+    done = submitted(request, form, lambda data: services.goal_take_up(
+        membership=membership, goal=goal, worker_view=data["worker_view"],
+        supports=data["supports"], **form.step_fields()),
+        message=_("The client's proposal is now a goal with its first step."),
+        to=_to_goal(goal))
+    return done or _goal_form_page(request, goal, form, _("Take up the client's proposal"))
 
 
 @login_required
@@ -142,14 +131,11 @@ def stance(request: KeyworkRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk, write=True)
     membership = membership_of(request)
     form = StanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stance_add(membership=membership, goal=goal, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, goal, _("The new view is added; earlier ones stay."))
-    return _goal_form_page(request, goal, form, _("Where the client stands now"))
+    done = submitted(request, form, lambda data: services.stance_add(
+        membership=membership, goal=goal, **data),
+        message=_("The new view is added; earlier ones stay."),
+        to=_to_goal(goal))
+    return done or _goal_form_page(request, goal, form, _("Where the client stands now"))
 
 
 @login_required
@@ -158,17 +144,14 @@ def step_add(request: KeyworkRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk, write=True)
     membership = membership_of(request)
     form = StepForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.step_fields()
-        try:
-            services.step_add(membership=membership, goal=goal, text=data["step_text"],
-                              who=data["step_who"], who_else=data["step_who_else"],
-                              due_on=data["step_due_on"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, goal, _("The step is added."))
-    return _goal_form_page(request, goal, form, _("Add a step"))
+    def add(_data: dict[str, Any]) -> object:
+        step = form.step_fields()
+        return services.step_add(membership=membership, goal=goal, text=step["step_text"],
+                                 who=step["step_who"], who_else=step["step_who_else"],
+                                 due_on=step["step_due_on"])
+
+    done = submitted(request, form, add, message=_("The step is added."), to=_to_goal(goal))
+    return done or _goal_form_page(request, goal, form, _("Add a step"))
 
 
 @login_required
@@ -196,14 +179,11 @@ def review(request: KeyworkRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk, write=True)
     membership = membership_of(request)
     form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_add(membership=membership, goal=goal, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, goal, _("The progress review is saved."))
-    return _goal_form_page(request, goal, form, _("Review progress"))
+    done = submitted(request, form, lambda data: services.review_add(
+        membership=membership, goal=goal, **data),
+        message=_("The progress review is saved."),
+        to=_to_goal(goal))
+    return done or _goal_form_page(request, goal, form, _("Review progress"))
 
 
 @login_required
@@ -228,19 +208,12 @@ def status(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: KeyworkRequest) -> HttpResponse:
-    membership = membership_of(request)
-    if membership.role != Role.ADMINISTRATOR:
-        raise Http404
+    membership = membership_in_role(request, Role.ADMINISTRATOR)
     form = GoalSettingsForm(request.POST if request.method == "POST" else None,
                             initial={"first_step_days":
                                      first_step_days(membership.organisation_id)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_policy_save(membership=membership,
-                                      first_step_days=form.cleaned_data["first_step_days"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The goal settings are saved."))
-            return redirect("goals:settings")
-    return render(request, "goals/settings.html", {"form": form})
+    done = submitted(request, form, lambda data: services.goal_policy_save(
+        membership=membership, first_step_days=data["first_step_days"]),
+        message=_("The goal settings are saved."),
+        to="goals:settings")
+    return done or render(request, "goals/settings.html", {"form": form})

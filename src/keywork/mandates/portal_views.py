@@ -9,15 +9,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from keywork.checkins.space import ClientSpace, client_space, gone
 from keywork.core.errors import ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import submitted
 from keywork.mandates import services
 from keywork.mandates.forms import ClientMandateForm
 from keywork.mandates.selectors import mandate_for_space, mandates_for_space
 
 
-def _list(space: ClientSpace, done: str) -> HttpResponse:
+def _list_url(space: ClientSpace, done: str) -> str:
     url = reverse("portal:mandates_list", kwargs={"token": space.token})
-    return redirect(f"{url}?done={done}")
+    return f"{url}?done={done}"
+
+
+def _list(space: ClientSpace, done: str) -> HttpResponse:
+    return redirect(_list_url(space, done))
 
 
 @client_space
@@ -33,15 +37,9 @@ def mandates_list(request: HttpRequest, space: ClientSpace) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mandates_give(request: HttpRequest, space: ClientSpace) -> HttpResponse:
     form = ClientMandateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_give_by_client(relationship=space.relationship,
-                                            **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _list(space, "given")
-    return render(request, "mandates/portal_give.html", {
+    done = submitted(request, form, lambda data: services.mandate_give_by_client(
+        relationship=space.relationship, **data), message=None, to=_list_url(space, "given"))
+    return done or render(request, "mandates/portal_give.html", {
         "space": space, "token": space.token, "form": form})
 
 

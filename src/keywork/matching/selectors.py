@@ -411,11 +411,12 @@ def _is_outgoing(membership: Membership, request: ChangeRequest) -> bool:
 
 
 def get_change_request_for_user(*, user: Any, pk: int, write: bool = False,
-                                audit_view: bool = False) -> ChangeRequest:
+                                audit_view: bool = False, supervise: bool = False
+                                ) -> ChangeRequest:
     """A supervisor of the unit sees every request of its clients. The outgoing keyworker
     (and deputy) see a request only once the supervisor has approved the change, while
     they still have access to the relationship, and never its reason if the client asked
-    so (`reason_shown`)."""
+    so (`reason_shown`). ``supervise`` (deciding): the unit's supervisors only."""
     membership = active_membership(user)
     try:
         if membership is None:
@@ -437,6 +438,8 @@ def get_change_request_for_user(*, user: Any, pk: int, write: bool = False,
                      organisation_id=membership.organisation_id if membership else None,
                      object_type="changerequest", object_id=str(pk)[:40])
         raise AccessDenied("This request is not open to you.") from exc
+    if supervise and membership.role != Role.SUPERVISOR:
+        raise AccessDenied("A request is decided by the unit's supervisors.")
     if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=request.organisation_id, client_id=request.client_id,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ from keywork.audit.services import audit_record
 from keywork.checkins.space import ClientSpace, client_space
 from keywork.clients.selectors import audit_list, get_client_for_user, get_episode_for_user
 from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.http import add_service_error, open_or_404, submitted
 from keywork.matching import selectors, services
 from keywork.matching.forms import (
     ChangeRequestForm,
@@ -32,17 +33,14 @@ from keywork.matching.forms import (
 )
 from keywork.matching.models import ChangeRequest, MatchingWeights, Skill
 from keywork.matching.text import reasons_text
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.organisations.http import (
+    KeyworkRequest,
+    membership_in_role,
+    membership_of,
+    role_required,
+)
 from keywork.organisations.models import Membership, Role
-from keywork.organisations.views import administrator_required
 from keywork.relationships.models import Status
-
-
-def _supervisor(request: KeyworkRequest) -> Membership:
-    membership = membership_of(request)
-    if membership.role != Role.SUPERVISOR:
-        raise Http404
-    return membership
 
 
 def _skill_names(organisation_id: int) -> dict[str, str]:
@@ -59,7 +57,7 @@ def _ranking_rows(ranking: selectors.Ranking, names: dict[str, str]) -> list[dic
 
 @login_required
 def home(request: KeyworkRequest) -> HttpResponse:
-    membership = _supervisor(request)
+    membership = membership_in_role(request, Role.SUPERVISOR)
     overview = selectors.overview_for_supervisor(membership)
     audit_list(user=request.user, what="change requests waiting",
                clients=[r.client_id for r in overview.pending])
@@ -69,13 +67,8 @@ def home(request: KeyworkRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rank(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        episode = get_episode_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            get_episode_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    membership = _supervisor(request)
+    episode = open_or_404(get_episode_for_user, request, pk, write=True, supervise=True)
+    membership = membership_of(request)
     services.skills_ensure_core(organisation_id=membership.organisation_id)
     error = ""
     if request.method == "POST":
@@ -139,13 +132,9 @@ def intake(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        change = selectors.get_change_request_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            change = selectors.get_change_request_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    membership = _supervisor(request)
+    change = open_or_404(selectors.get_change_request_for_user, request, pk, write=True,
+                         supervise=True)
+    membership = membership_of(request)
     rel = change.relationship
     ranking = selectors.rank_for_episode(rel.episode, leaving_worker_id=rel.keyworker_id)
     workers = [r.worker for r in ranking.ranked]
@@ -180,24 +169,16 @@ def request_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        change = selectors.get_change_request_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            change = selectors.get_change_request_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    change = open_or_404(selectors.get_change_request_for_user, request, pk, write=True)
     membership = membership_of(request)
     if request.method == "POST":
         form = HandoverForm(request.POST)
-        if form.is_valid():
-            try:
-                services.handover_record(membership=membership, request=change,
-                                         **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The handover is recorded."))
-                return redirect("records:relationship", pk=change.relationship_id)
+        done = submitted(request, form, lambda data: services.handover_record(
+            membership=membership, request=change, **data),
+            message=_("The handover is recorded."),
+            to=reverse("records:relationship", kwargs={"pk": change.relationship_id}))
+        if done:
+            return done
     else:
         form = HandoverForm(initial={"handover_note": change.handover_note,
                                      "joint_meeting_on": change.joint_meeting_on,
@@ -212,13 +193,7 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
 
 
 def _client(request: KeyworkRequest, pk: int) -> Any:
-    try:
-        client = get_client_for_user(user=request.user, pk=pk, write=True)
-        if request.method == "GET":
-            client = get_client_for_user(user=request.user, pk=pk, purpose="matching")
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return client
+    return open_or_404(get_client_for_user, request, pk, write=True, purpose="matching")
 
 
 @login_required
@@ -231,15 +206,12 @@ def preferences(request: KeyworkRequest, pk: int) -> HttpResponse:
     pref = selectors.preference_of(client)
     if request.method == "POST":
         form = PreferenceForm(request.POST, skills=skills)
-        if form.is_valid():
-            try:
-                services.preference_save(membership=membership, client=client,
-                                         **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The client's wishes are saved."))
-                return redirect("records:client", pk=client.pk)
+        done = submitted(request, form, lambda data: services.preference_save(
+            membership=membership, client=client, **data),
+            message=_("The client's wishes are saved."),
+            to=reverse("records:client", kwargs={"pk": client.pk}))
+        if done:
+            return done
     else:
         initial: dict[str, Any] = {}
         if pref is not None:
@@ -263,19 +235,12 @@ def conflict_new(request: KeyworkRequest, pk: int) -> HttpResponse:
         workers = [(membership.user_id, str(membership.user))]
     form = ConflictForm(request.POST if request.method == "POST" else None, workers=workers,
                         initial={"worker": membership.user_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(membership=membership, client=client,
-                                      worker_id=form.cleaned_data["worker"],
-                                      kind=form.cleaned_data["kind"],
-                                      note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The connection is declared. This pairing will not "
-                                        "be proposed."))
-            return redirect("records:client", pk=client.pk)
-    return render(request, "matching/conflict.html", {
+    done = submitted(request, form, lambda data: services.conflict_declare(
+        membership=membership, client=client, worker_id=data["worker"], kind=data["kind"],
+        note=data["note"]),
+        message=_("The connection is declared. This pairing will not be proposed."),
+        to=reverse("records:client", kwargs={"pk": client.pk}))
+    return done or render(request, "matching/conflict.html", {
         "client": client, "form": form, "declared": selectors.conflicts_of_client(client)})
 
 
@@ -289,14 +254,10 @@ def _profile_page(request: KeyworkRequest, of: Membership, *, back: str) -> Http
     profile = selectors.profile_of(of)
     if request.method == "POST":
         form = ProfileForm(request.POST, skills=skills)
-        if form.is_valid():
-            try:
-                services.profile_save(membership=membership, of=of, **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The profile is saved."))
-                return redirect(back)
+        done = submitted(request, form, lambda data: services.profile_save(
+            membership=membership, of=of, **data), message=_("The profile is saved."), to=back)
+        if done:
+            return done
     else:
         initial: dict[str, Any] = {"experience_years": 0}
         if profile is not None:
@@ -311,20 +272,18 @@ def _profile_page(request: KeyworkRequest, of: Membership, *, back: str) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: KeyworkRequest) -> HttpResponse:
-    membership = membership_of(request)
-    if membership.role not in (Role.KEYWORKER, Role.SUPERVISOR):
-        raise Http404
+    membership = membership_in_role(request, Role.KEYWORKER, Role.SUPERVISOR)
     return _profile_page(request, membership, back="matching:profile")
 
 
-@administrator_required
+@role_required(Role.ADMINISTRATOR)
 def profiles(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
     return render(request, "matching/profiles.html", {
         "staff": selectors.staff_for_profiles(membership.organisation)})
 
 
-@administrator_required
+@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     try:
@@ -334,7 +293,7 @@ def profile_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     return _profile_page(request, of, back="matching:profiles")
 
 
-@administrator_required
+@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def skills(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
@@ -366,21 +325,18 @@ def skills(request: KeyworkRequest) -> HttpResponse:
                                                      active_only=False)})
 
 
-@administrator_required
+@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def weights(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
     current = selectors.weights_for(membership.organisation_id)
     initial = {name: getattr(current, name) for name in services.WEIGHT_FIELDS}
     form = WeightsForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.weights_save(membership=membership, values=form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The weights are saved."))
-            return redirect("matching:weights")
+    done = submitted(request, form, lambda data: services.weights_save(
+        membership=membership, values=data),
+        message=_("The weights are saved."), to="matching:weights")
+    if done:
+        return done
     saved = MatchingWeights.objects.filter(organisation_id=membership.organisation_id).exists()
     return render(request, "matching/weights.html", {"form": form, "saved": saved})
 

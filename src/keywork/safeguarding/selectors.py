@@ -77,7 +77,8 @@ def get_household_member_for_user(*, user: Any, pk: int, write: bool = False,
 
 
 def get_concern_for_user(*, user: Any, pk: int, write: bool = False,
-                         audit_view: bool = False) -> Concern:
+                         audit_view: bool = False, supervise: bool = False) -> Concern:
+    """``supervise`` (the review of a decision): the unit's supervisors only."""
     membership = active_membership(user)
     try:
         concern = Concern.objects.select_related(
@@ -86,6 +87,8 @@ def get_concern_for_user(*, user: Any, pk: int, write: bool = False,
     except (Concern.DoesNotExist, ValueError, TypeError):
         _refuse(user, membership, "concern", pk)
     assert membership is not None
+    if supervise and membership.role != Role.SUPERVISOR:
+        raise AccessDenied("A decision is reviewed by the unit's supervisors.")
     if not write or audit_view:
         _viewed(user, membership, concern, concern.client_id, "safeguarding concern")
     return concern
@@ -238,7 +241,3 @@ def supervisor_clients(membership: Membership) -> QuerySet[Episode, Any]:
     responsible for, as a subquery."""
     return Episode.objects.filter(organisation_id=membership.organisation_id,
                                   unit_id__in=unit_ids(membership)).values("client_id")
-
-
-def is_supervisor(membership: Membership | None) -> bool:
-    return membership is not None and membership.role == Role.SUPERVISOR

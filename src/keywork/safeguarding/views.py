@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from keywork.breakglass.selectors import active_grant
 from keywork.clients.models import Client
 from keywork.clients.selectors import audit_list, history_entries, may_write_client
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.core.errors import ApplicationError
+from keywork.core.http import add_service_error, open_or_404, submitted
+from keywork.organisations.http import KeyworkRequest, membership_of, role_required
 from keywork.organisations.models import Role
 from keywork.safeguarding import services
 from keywork.safeguarding.forms import (
@@ -43,7 +43,6 @@ from keywork.safeguarding.selectors import (
     get_safeguarding_for_user,
     get_safety_plan_for_user,
     household_of,
-    is_supervisor,
     overdue_enquiries,
     policy_for,
     supervisor_clients,
@@ -52,13 +51,7 @@ from keywork.safeguarding.selectors import (
 
 def _open(getter: Callable[..., Any], request: KeyworkRequest, write: bool, **kw: Any) -> Any:
     """Through the accessor or 404; a write page shown on GET records the read too."""
-    try:
-        obj = getter(user=request.user, write=write, **kw)
-        if write and request.method == "GET":
-            obj = getter(user=request.user, **kw)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return obj
+    return open_or_404(getter, request, write=write, **kw)
 
 
 def _client(request: KeyworkRequest, pk: int, *, write: bool = False) -> Client:
@@ -66,8 +59,9 @@ def _client(request: KeyworkRequest, pk: int, *, write: bool = False) -> Client:
     return client
 
 
-def _concern(request: KeyworkRequest, pk: int, *, write: bool = False) -> Concern:
-    concern: Concern = _open(get_concern_for_user, request, write, pk=pk)
+def _concern(request: KeyworkRequest, pk: int, *, write: bool = False,
+             supervise: bool = False) -> Concern:
+    concern: Concern = _open(get_concern_for_user, request, write, pk=pk, supervise=supervise)
     return concern
 
 
@@ -103,36 +97,24 @@ def client_page(request: KeyworkRequest, pk: int) -> HttpResponse:
 def member_add(request: KeyworkRequest, pk: int) -> HttpResponse:
     client = _client(request, pk, write=True)
     form = MemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_member_add(membership=membership_of(request), client=client,
-                                          **form.member_fields())
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The household member is added."))
-            return redirect("safeguarding:client", pk=client.pk)
-    return render(request, "safeguarding/member.html", {"client": client, "form": form})
+    done = submitted(request, form, lambda data: services.household_member_add(
+        membership=membership_of(request), client=client, **form.member_fields()),
+        message=_("The household member is added."),
+        to=reverse("safeguarding:client", kwargs={"pk": client.pk}))
+    return done or render(request, "safeguarding/member.html",
+                          {"client": client, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     member = _member(request, pk, write=True)
-    if request.method == "POST":
-        form = MemberForm(request.POST)
-        if form.is_valid():
-            try:
-                services.household_member_update(membership=membership_of(request),
-                                                 member=member, **form.member_fields())
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The household member is saved."))
-                return redirect("safeguarding:client", pk=member.client_id)
-    else:
-        form = MemberForm.for_member(member)
-    return render(request, "safeguarding/member.html",
+    form = MemberForm(request.POST) if request.method == "POST" else MemberForm.for_member(member)
+    done = submitted(request, form, lambda data: services.household_member_update(
+        membership=membership_of(request), member=member, **form.member_fields()),
+        message=_("The household member is saved."),
+        to=reverse("safeguarding:client", kwargs={"pk": member.client_id}))
+    return done or render(request, "safeguarding/member.html",
                   {"client": member.client, "member": member, "form": form})
 
 
@@ -143,19 +125,12 @@ def enquiry_record(request: KeyworkRequest, pk: int, topic: str) -> HttpResponse
         raise Http404
     client = _client(request, pk, write=True)
     form = EnquiryForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.enquiry_record(
-                membership=membership_of(request), client=client, topic=topic,
-                asked_on=d["asked_on"], asked_in_private=d["asked_in_private"],
-                outcome=d["outcome"], note=d["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The enquiry is recorded."))
-            return redirect("safeguarding:client", pk=client.pk)
-    return render(request, "safeguarding/enquiry.html", {
+    done = submitted(request, form, lambda data: services.enquiry_record(
+        membership=membership_of(request), client=client, topic=topic, asked_on=data["asked_on"],
+        asked_in_private=data["asked_in_private"], outcome=data["outcome"], note=data["note"]),
+        message=_("The enquiry is recorded."),
+        to=reverse("safeguarding:client", kwargs={"pk": client.pk}))
+    return done or render(request, "safeguarding/enquiry.html", {
         "client": client, "form": form, "topic": Topic(topic)})
 
 
@@ -164,16 +139,12 @@ def enquiry_record(request: KeyworkRequest, pk: int, topic: str) -> HttpResponse
 def concern_new(request: KeyworkRequest, pk: int) -> HttpResponse:
     client = _client(request, pk, write=True)
     form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = services.concern_raise(membership=membership_of(request), client=client,
-                                             **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The concern is recorded. Record the decision next."))
-            return redirect("safeguarding:concern", pk=concern.pk)
-    return render(request, "safeguarding/concern_new.html", {"client": client, "form": form})
+    done = submitted(request, form, lambda data: services.concern_raise(
+        membership=membership_of(request), client=client, **data),
+        message=_("The concern is recorded. Record the decision next."),
+        to=lambda concern: reverse("safeguarding:concern", kwargs={"pk": concern.pk}))
+    return done or render(request, "safeguarding/concern_new.html",
+                          {"client": client, "form": form})
 
 
 def _concern_context(request: KeyworkRequest, concern: Concern) -> dict[str, Any]:
@@ -201,18 +172,13 @@ def concern_decide(request: KeyworkRequest, pk: int) -> HttpResponse:
     item = _concern(request, pk, write=True)
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.concern_decide(membership=membership_of(request), concern=item,
-                                        **form.decision_fields())
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect("safeguarding:concern", pk=item.pk)
     else:
         form = DecisionForm.for_concern(item)
-    return render(request, "safeguarding/decide.html",
+    done = submitted(request, form, lambda data: services.concern_decide(
+        membership=membership_of(request), concern=item, **form.decision_fields()),
+        message=_("The decision is recorded."),
+        to=reverse("safeguarding:concern", kwargs={"pk": item.pk}))
+    return done or render(request, "safeguarding/decide.html",
                   {"concern": item, "client": item.client, "form": form})
 
 
@@ -221,37 +187,25 @@ def concern_decide(request: KeyworkRequest, pk: int) -> HttpResponse:
 def concern_close(request: KeyworkRequest, pk: int) -> HttpResponse:
     item = _concern(request, pk, write=True)
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_close(membership=membership_of(request), concern=item,
-                                   note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The concern is closed."))
-            return redirect("safeguarding:concern", pk=item.pk)
-    return render(request, "safeguarding/close.html",
+    done = submitted(request, form, lambda data: services.concern_close(
+        membership=membership_of(request), concern=item, note=data["note"]),
+        message=_("The concern is closed."),
+        to=reverse("safeguarding:concern", kwargs={"pk": item.pk}))
+    return done or render(request, "safeguarding/close.html",
                   {"concern": item, "client": item.client, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_review(request: KeyworkRequest, pk: int) -> HttpResponse:
-    item = _concern(request, pk, write=True)
+    item = _concern(request, pk, write=True, supervise=True)
     membership = membership_of(request)
-    if membership.role != Role.SUPERVISOR:
-        raise Http404
     form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_review(membership=membership, concern=item,
-                                    note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your review is recorded."))
-            return redirect("safeguarding:concern", pk=item.pk)
-    return render(request, "safeguarding/review.html",
+    done = submitted(request, form, lambda data: services.concern_review(
+        membership=membership, concern=item, note=data["note"]),
+        message=_("Your review is recorded."),
+        to=reverse("safeguarding:concern", kwargs={"pk": item.pk}))
+    return done or render(request, "safeguarding/review.html",
                   {"concern": item, "client": item.client, "form": form})
 
 
@@ -293,14 +247,12 @@ def safety_plan_file(request: KeyworkRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
+@role_required(Role.SUPERVISOR)
 @require_GET
 def overview(request: KeyworkRequest) -> HttpResponse:
     """A supervisor's view of safeguarding in their units: what needs a decision or a
     review, and the enquiries that are overdue."""
     membership = membership_of(request)
-    if not is_supervisor(membership):
-        raise PermissionDenied
     clients = supervisor_clients(membership)
     concerns = list(concerns_to_review(organisation_id=membership.organisation_id,
                                        client_ids=clients))
@@ -313,22 +265,16 @@ def overview(request: KeyworkRequest) -> HttpResponse:
                   {"concerns": concerns, "overdue": overdue})
 
 
-@login_required
+@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def settings_page(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
-    if membership.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
     policy = policy_for(membership.organisation_id)
     form = PolicyForm(request.POST if request.method == "POST" else None, initial={
         "first_enquiry_days": policy.first_enquiry_days,
         "enquiry_interval_days": policy.enquiry_interval_days})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_update(membership=membership, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("safeguarding:settings")
-    return render(request, "safeguarding/settings.html", {"form": form})
+    done = submitted(request, form, lambda data: services.policy_update(
+        membership=membership, **data),
+        message=_("The settings are saved."),
+        to="safeguarding:settings")
+    return done or render(request, "safeguarding/settings.html", {"form": form})

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keywork.checkins.selectors import is_worker
-from keywork.core.errors import AccessDenied, ApplicationError
+from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error, open_or_404
 from keywork.organisations.http import KeyworkRequest, membership_of
 from keywork.relationships.selectors import get_relationship_for_user
@@ -19,10 +19,7 @@ from keywork.signals.forms import AlertUpdateForm
 
 @login_required
 def alert_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        alert = selectors.get_alert_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    alert = open_or_404(selectors.get_alert_for_user, request, pk)
     return render(request, "signals/alert.html", {
         "view": selectors.describe_for(membership_of(request), alert), "alert": alert,
         "relationship": alert.relationship, "form": AlertUpdateForm(),
@@ -32,10 +29,7 @@ def alert_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        alert = selectors.get_alert_for_user(user=request.user, pk=pk, write=True)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    alert = open_or_404(selectors.get_alert_for_user, request, pk, write=True)
     form = AlertUpdateForm(request.POST)
     if form.is_valid():
         try:
@@ -50,11 +44,8 @@ def alert_update(request: KeyworkRequest, pk: int) -> HttpResponse:
             return redirect("signals:alert", pk=alert.pk)
         except ApplicationError as exc:
             add_service_error(form, exc)
-    try:
-        # The alert is shown again with the form: the read is recorded like any other.
-        alert = selectors.get_alert_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    # The alert is shown again with the form: the read is recorded like any other.
+    alert = open_or_404(selectors.get_alert_for_user, request, pk)
     return render(request, "signals/alert.html", {
         "view": selectors.describe_for(membership_of(request), alert), "alert": alert,
         "relationship": alert.relationship, "form": form,

@@ -60,11 +60,11 @@ def worker_membership(*, organisation_id: int, worker_id: int) -> Membership | N
 
 
 def get_session_for_user(*, user: Any, pk: int, write: bool = False,
-                         audit_view: bool = False) -> Session:
+                         audit_view: bool = False, as_worker: bool = False) -> Session:
     """Read: the worker whose session it is, and the worker's supervisors. Write (the
     supervisor's part: agenda, notes, decisions, actions, signing): the worker's
-    supervisors only. Managers never open a session (they see counts). Reads and refusals
-    are audited."""
+    supervisors only. ``as_worker`` (the worker's reflection): the worker alone. Managers
+    never open a session (they see counts). Reads and refusals are audited."""
     membership = active_membership(user)
     session = None
     if membership is not None:
@@ -82,6 +82,8 @@ def get_session_for_user(*, user: Any, pk: int, write: bool = False,
         raise AccessDenied("This supervision session is not open to you.")
     assert session is not None
     assert membership is not None
+    if as_worker and session.worker_id != user.pk:
+        raise AccessDenied("The reflection is the worker's own.")
     if not write or audit_view:
         audit_record(actor=user, action="view", role=membership.role,
                      organisation_id=session.organisation_id, obj=session,

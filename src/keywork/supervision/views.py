@@ -7,18 +7,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keywork.accounts.models import User
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.core.errors import ApplicationError
+from keywork.core.http import open_or_404, performed, submitted
+from keywork.organisations.http import (
+    KeyworkRequest,
+    membership_in_role,
+    membership_of,
+    role_required,
+)
 from keywork.organisations.models import Membership, Role
 from keywork.supervision import services
 from keywork.supervision.forms import (
@@ -47,15 +52,9 @@ from keywork.supervision.selectors import (
 RECENT = 20
 
 
-def _session(request: KeyworkRequest, pk: int, *, write: bool = False) -> Session:
-    try:
-        session = get_session_for_user(user=request.user, pk=pk, write=write)
-        if write and request.method == "GET":
-            # The form shows the record: the read is recorded like any other.
-            session = get_session_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    return session
+def _session(request: KeyworkRequest, pk: int, *, write: bool = False,
+             as_worker: bool = False) -> Session:
+    return open_or_404(get_session_for_user, request, pk, write=write, as_worker=as_worker)
 
 
 def _item(request: KeyworkRequest, pk: int) -> AgendaItem:
@@ -69,7 +68,11 @@ def _item(request: KeyworkRequest, pk: int) -> AgendaItem:
 
 def _done(request: KeyworkRequest, session: Session, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("supervision:detail", pk=session.pk)
+    return redirect(_to_session(session))
+
+
+def _to_session(session: Session) -> str:
+    return reverse("supervision:detail", kwargs={"pk": session.pk})
 
 
 def _owners(membership: Membership, session: Session) -> list[User]:
@@ -90,12 +93,10 @@ def _form_page(request: KeyworkRequest, session: Session, form: Any, *, title: s
         "button": button, "intro": intro})
 
 
-@login_required
+@role_required(Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER)
 @require_GET
 def index(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
-    if membership.role not in (Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER):
-        raise PermissionDenied
     context: dict[str, Any] = {"today": timezone.localdate()}
     if membership.role == Role.MANAGER:
         context["counts"] = counts_for_organisation(membership.organisation_id)
@@ -114,26 +115,18 @@ def index(request: KeyworkRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: KeyworkRequest) -> HttpResponse:
-    membership = membership_of(request)
-    if membership.role != Role.SUPERVISOR:
-        raise Http404
+    membership = membership_in_role(request, Role.SUPERVISOR)
     workers = list(supervised_workers(membership))
     initial = {}
     if request.GET.get("worker", "").isdigit():
         initial["worker"] = int(request.GET["worker"])
     form = SessionNewForm(request.POST if request.method == "POST" else None,
                           workers=workers, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = services.session_create(membership=membership,
-                                               worker_id=data["worker"],
-                                               held_on=data["held_on"], kind=data["kind"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, session, _("The session is made, with its agenda."))
-    return render(request, "supervision/new.html", {"form": form, "workers": workers})
+    done = submitted(request, form, lambda data: services.session_create(
+        membership=membership, worker_id=data["worker"], held_on=data["held_on"],
+        kind=data["kind"]),
+        message=_("The session is made, with its agenda."), to=_to_session)
+    return done or render(request, "supervision/new.html", {"form": form, "workers": workers})
 
 
 @login_required
@@ -165,18 +158,14 @@ def edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     if request.method == "POST":
         form = SessionForm(request.POST)
-        if not session.is_signed and form.is_valid():
-            try:
-                services.session_update(membership=membership, session=session,
-                                        **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                return _done(request, session, _("The session record is saved."))
     else:
         form = SessionForm(initial={"held_on": session.held_on, "kind": session.kind,
                                     "notes": session.notes, "decisions": session.decisions})
-    return _form_page(request, session, None if session.is_signed else form,
+    done = None if session.is_signed else submitted(
+        request, form, lambda data: services.session_update(
+            membership=membership, session=session, **data),
+        message=_("The session record is saved."), to=_to_session(session))
+    return done or _form_page(request, session, None if session.is_signed else form,
                       title=_("Notes and decisions"),
                       action="supervision:edit", button=_("Save"))
 
@@ -187,15 +176,11 @@ def item_add(request: KeyworkRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, write=True)
     membership = membership_of(request)
     form = ItemAddForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not session.is_signed and form.is_valid():
-        try:
-            services.agenda_item_add(membership=membership, session=session,
-                                     **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, session, _("The item is on the agenda."))
-    return _form_page(request, session, None if session.is_signed else form,
+    done = None if session.is_signed else submitted(
+        request, form, lambda data: services.agenda_item_add(
+            membership=membership, session=session, **data),
+        message=_("The item is on the agenda."), to=_to_session(session))
+    return done or _form_page(request, session, None if session.is_signed else form,
                       title=_("Add an item to the agenda"), action="supervision:item_add",
                       button=_("Add to the agenda"))
 
@@ -208,17 +193,13 @@ def item_edit(request: KeyworkRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     if request.method == "POST":
         form = ItemNotesForm(request.POST)
-        if not session.is_signed and form.is_valid():
-            try:
-                services.agenda_item_update(membership=membership, item=item,
-                                            **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                return _done(request, session, _("The notes on the item are saved."))
     else:
         form = ItemNotesForm(initial={"notes": item.notes, "decisions": item.decisions})
-    return render(request, "supervision/item.html", {
+    done = None if session.is_signed else submitted(
+        request, form, lambda data: services.agenda_item_update(
+            membership=membership, item=item, **data),
+        message=_("The notes on the item are saved."), to=_to_session(session))
+    return done or render(request, "supervision/item.html", {
         "session": session, "item": item, "visible": shown_item(item, membership).visible,
         "form": None if session.is_signed else form})
 
@@ -234,17 +215,13 @@ def action_add(request: KeyworkRequest, pk: int) -> HttpResponse:
         initial["item"] = int(request.GET["item"])
     form = ActionForm(request.POST if request.method == "POST" else None,
                       owners=_owners(membership, session), items=items, initial=initial)
-    if request.method == "POST" and not session.is_signed and form.is_valid():
-        data = form.cleaned_data
-        item = next((i for i in items if i.pk == data["item"]), None)
-        try:
-            services.action_add(membership=membership, session=session, text=data["text"],
-                                owner_id=data["owner"], due_on=data["due_on"], item=item)
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, session, _("The action is added."))
-    return _form_page(request, session, None if session.is_signed else form,
+    done = None if session.is_signed else submitted(
+        request, form, lambda data: services.action_add(
+            membership=membership, session=session, text=data["text"],
+            owner_id=data["owner"], due_on=data["due_on"],
+            item=next((i for i in items if i.pk == data["item"]), None)),
+        message=_("The action is added."), to=_to_session(session))
+    return done or _form_page(request, session, None if session.is_signed else form,
                       title=_("Add an action"), action="supervision:action_add",
                       button=_("Add the action"))
 
@@ -252,19 +229,12 @@ def action_add(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_done(request: KeyworkRequest, pk: int) -> HttpResponse:
-    try:
-        action: Action = get_action_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    action: Action = open_or_404(get_action_for_user, request, pk)
     membership = membership_of(request)
     done = request.POST.get("done", "yes") != "no"
-    try:
-        services.action_complete(membership=membership, action=action, done=done)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The action is marked done.") if done
-                         else _("The action is open again."))
+    performed(request, lambda: services.action_complete(
+        membership=membership, action=action, done=done),
+        message=_("The action is marked done.") if done else _("The action is open again."))
     if request.POST.get("next") == "index":
         return redirect("supervision:index")
     if action.session.worker_id == request.user.pk or supervises_worker(
@@ -276,21 +246,15 @@ def action_done(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reflect(request: KeyworkRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    if session.worker_id != request.user.pk:
-        raise Http404
+    session = _session(request, pk, as_worker=True)
     membership = membership_of(request)
     form = ReflectionForm(request.POST if request.method == "POST" else None,
                           initial={"text": session.worker_reflection})
-    if request.method == "POST" and not session.is_signed and form.is_valid():
-        try:
-            services.session_reflect(membership=membership, session=session,
-                                     text=form.cleaned_data["text"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, session, _("Your reflection is saved."))
-    return _form_page(request, session, None if session.is_signed else form,
+    done = None if session.is_signed else submitted(
+        request, form, lambda data: services.session_reflect(
+            membership=membership, session=session, text=data["text"]),
+        message=_("Your reflection is saved."), to=_to_session(session))
+    return done or _form_page(request, session, None if session.is_signed else form,
                       title=_("My reflection"), action="supervision:reflect",
                       button=_("Save my reflection"))
 
@@ -326,22 +290,16 @@ def refresh(request: KeyworkRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def addendum(request: KeyworkRequest, pk: int) -> HttpResponse:
+    # The worker and the worker's supervisors: the accessor's rule for reading a session.
     session = _session(request, pk)
     membership = membership_of(request)
-    if session.worker_id != request.user.pk and not supervises_worker(membership,
-                                                                        session.worker_id):
-        raise Http404
     form = AddendumForm(request.POST if request.method == "POST" else None)
     intro = "" if session.is_signed else _("The session is not signed yet: change it "
                                            "directly.")
-    if request.method == "POST" and session.is_signed and form.is_valid():
-        try:
-            services.session_addendum_add(membership=membership, session=session,
-                                          text=form.cleaned_data["text"])
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _done(request, session, _("The addendum is added."))
-    return _form_page(request, session, form if session.is_signed else None,
+    done = submitted(request, form, lambda data: services.session_addendum_add(
+        membership=membership, session=session, text=data["text"]),
+        message=_("The addendum is added."),
+        to=_to_session(session)) if session.is_signed else None
+    return done or _form_page(request, session, form if session.is_signed else None,
                       title=_("Add an addendum"), action="supervision:addendum",
                       button=_("Add the addendum"), intro=intro)
