@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from keywork.audit import selectors as audit_selectors
-from keywork.core.errors import AccessDenied, ApplicationError
-from keywork.core.http import add_service_error
+from keywork.core.errors import ApplicationError
+from keywork.core.http import add_service_error, open_or_404, submitted
 from keywork.organisations import hooks, selectors, services
 from keywork.organisations.forms import (
     CheckinPolicyForm,
@@ -30,39 +25,14 @@ from keywork.organisations.forms import (
     UserCreateForm,
     stored_problems_text,
 )
-from keywork.organisations.http import membership_of
+from keywork.organisations.http import membership_of, role_required
 from keywork.organisations.models import Role
 
 View = Callable[..., HttpResponse]
 
 
-def _saved(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], object],
-           message: str, to: str) -> HttpResponse | None:
-    """A valid POST goes to its service: the message and a redirect to ``to``, or None with
-    the rule the service refused on the form, for the page to show it again."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        save(form.cleaned_data)
-    except ApplicationError as exc:
-        add_service_error(form, exc)
-        return None
-    messages.success(request, message)
-    return redirect(to)
-
-
-def administrator_required(view: View) -> View:
-    """Signed in, acting as an administrator of an organisation; otherwise 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        membership = getattr(request, "membership", None)
-        if membership is None or membership.role != Role.ADMINISTRATOR:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in, acting as an administrator of an organisation; otherwise 403.
+administrator_required = role_required(Role.ADMINISTRATOR)
 
 
 # --- People ---------------------------------------------------------------------------------
@@ -102,10 +72,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = membership_of(request)
-    try:
-        target = selectors.get_membership_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    target = open_or_404(selectors.get_membership_for_user, request, pk)
     initial = {"role": target.role, "units": list(target.units.all()),
                "is_active": target.is_active}
     form = MembershipForm(request.POST or None, initial=initial,
@@ -139,24 +106,21 @@ def units(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def unit_new(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None)
-    done = _saved(request, form,
-                  lambda data: services.unit_create(actor=membership_of(request), **data),
-                  _("The unit is saved."), "organisations:units")
+    done = submitted(request, form,
+                     lambda data: services.unit_create(actor=membership_of(request), **data),
+                     message=_("The unit is saved."), to="organisations:units")
     return done or render(request, "organisations/unit_form.html", {"form": form})
 
 
 @administrator_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        unit = selectors.get_unit_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    unit = open_or_404(selectors.get_unit_for_user, request, pk)
     # The form works on a copy: the service compares against the stored values.
     form = UnitForm(request.POST or None, instance=copy.copy(unit))
-    done = _saved(request, form,
-                  lambda data: services.unit_update(actor=membership_of(request), unit=unit,
-                                                    **data),
-                  _("The unit is saved."), "organisations:units")
+    done = submitted(request, form,
+                     lambda data: services.unit_update(actor=membership_of(request),
+                                                       unit=unit, **data),
+                     message=_("The unit is saved."), to="organisations:units")
     return done or render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
 
 
@@ -172,25 +136,22 @@ def legal_bases(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def legal_basis_new(request: HttpRequest) -> HttpResponse:
     form = LegalBasisForm(request.POST or None)
-    done = _saved(request, form,
-                  lambda data: services.legal_basis_create(actor=membership_of(request),
-                                                           **data),
-                  _("The legal basis is saved."), "organisations:legal_bases")
+    done = submitted(request, form,
+                     lambda data: services.legal_basis_create(
+                         actor=membership_of(request), **data),
+                     message=_("The legal basis is saved."), to="organisations:legal_bases")
     return done or render(request, "organisations/legal_basis_form.html", {"form": form})
 
 
 @administrator_required
 def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        basis = selectors.get_legal_basis_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    basis = open_or_404(selectors.get_legal_basis_for_user, request, pk)
     form = LegalBasisForm(request.POST or None, instance=copy.copy(basis),
                           code_fixed=selectors.legal_basis_in_use(basis))
-    done = _saved(request, form,
-                  lambda data: services.legal_basis_update(actor=membership_of(request),
-                                                           legal_basis=basis, **data),
-                  _("The legal basis is saved."), "organisations:legal_bases")
+    done = submitted(request, form,
+                     lambda data: services.legal_basis_update(
+                         actor=membership_of(request), legal_basis=basis, **data),
+                     message=_("The legal basis is saved."), to="organisations:legal_bases")
     return done or render(request, "organisations/legal_basis_form.html",
                           {"form": form, "basis": basis})
 
@@ -202,8 +163,9 @@ def legal_basis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def settings(request: HttpRequest) -> HttpResponse:
     actor = membership_of(request)
     form = SettingsForm(request.POST or None, instance=copy.copy(actor.organisation))
-    done = _saved(request, form, lambda data: services.organisation_update(actor=actor, **data),
-                  _("The settings are saved."), "organisations:settings")
+    done = submitted(request, form,
+                     lambda data: services.organisation_update(actor=actor, **data),
+                     message=_("The settings are saved."), to="organisations:settings")
     return done or render(request, "organisations/settings.html", {"form": form})
 
 
@@ -231,11 +193,12 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
         request.POST or None, config=config_for(actor.organisation_id, overrides=stored),
         initial={"keyworker_visibility": policy.keyworker_visibility,
                  "link_hours": policy.link_hours})
-    done = _saved(request, form,
-                  lambda data: services.checkin_policy_update(
-                      actor=actor, keyworker_visibility=data["keyworker_visibility"],
-                      link_hours=data["link_hours"], signal_overrides=form.signal_overrides()),
-                  _("The check-in policy is saved."), "organisations:checkin_policy")
+    done = submitted(request, form,
+                     lambda data: services.checkin_policy_update(
+                         actor=actor, keyworker_visibility=data["keyworker_visibility"],
+                         link_hours=data["link_hours"], signal_overrides=form.signal_overrides()),
+                     message=_("The check-in policy is saved."),
+                     to="organisations:checkin_policy")
     if done is not None:
         return done
     problems = settings_problems(actor.organisation_id, overrides=stored)
@@ -247,10 +210,7 @@ def checkin_policy(request: HttpRequest) -> HttpResponse:
 @administrator_required
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        target = selectors.get_membership_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    target = open_or_404(selectors.get_membership_for_user, request, pk)
     services.account_unlock(actor=membership_of(request), membership=target)
     messages.success(request, _("Sign-in is unlocked for this person."))
     return redirect("organisations:user_edit", pk=target.pk)
@@ -259,10 +219,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @administrator_required
 @require_POST
 def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        target = selectors.get_membership_for_user(user=request.user, pk=pk)
-    except AccessDenied as exc:
-        raise Http404 from exc
+    target = open_or_404(selectors.get_membership_for_user, request, pk)
     try:
         services.second_factor_reset(actor=membership_of(request), membership=target)
     except ApplicationError as exc:
