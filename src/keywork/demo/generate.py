@@ -145,6 +145,9 @@ def _nothing(_: str) -> None:
 
 
 class _Planner:
+    logins: dict[str, int]  # set by service_frames
+    keys: dict[str, str]
+
     def __init__(self, *, clients: int, seed: int, as_of: dt.date, tz: str):
         if clients < 1:
             raise ValueError("at least one client")
