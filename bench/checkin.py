@@ -129,11 +129,13 @@ def measure(n: int, clients: int, seed: int) -> dict[str, Any]:
         "checkin_p95_ms": round(p95, 2),
         "checkin_p95_ms_goal": 20.0,
         "checkin_median_ms": round(float(np.median(posts) * 1000), 2),
+        "checkin_median_ms_goal": 12.0,
         "checkin_floor_p95_ms": round(floor, 2),
         "checkin_ratio": round(p95 / floor, 2) if floor else None,
         "checkin_samples": len(posts),
         "checkin_queries_median": float(np.median(queries)) if queries else None,
         "checkin_queries_max": max(queries) if queries else None,
+        "checkin_queries_goal": 8,
         "checkin_database": vendor,
         "checkin_demo_clients": clients,
     }
