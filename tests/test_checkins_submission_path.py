@@ -141,17 +141,17 @@ def test_an_evaluation_failing_in_the_database_rolls_back_alone(world, monkeypat
 
 
 def test_the_evaluation_uses_the_thresholds_that_came_with_the_link(world):
-    from keywork.checkins.models import CheckinPolicy
+    from keywork.signals.models import SignalSettings
 
-    CheckinPolicy.objects.create(organisation=world.org,
-                                 signal_overrides={"no_contact_days": 3})
+    SignalSettings.objects.create(organisation=world.org, overrides={"no_contact_days": 3})
     link, token = _link(world)
     fresh = link_for_token(token)
     assert fresh is not None
     with CaptureQueriesContext(connection) as captured:
         services.client_checkin_submit(link=fresh, answers=ANSWERS,
                                        idempotency_key=uuid.uuid4())
-    assert not any("checkins_checkinpolicy" in q["sql"] for q in captured.captured_queries)
+    assert not any("checkins_checkinpolicy" in q["sql"] or "signals_signalsettings" in q["sql"]
+                   for q in captured.captured_queries)
     state = RelationshipState.objects.get(relationship=link.relationship)
     assert state.pattern
 

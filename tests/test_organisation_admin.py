@@ -255,7 +255,7 @@ def test_admin_pages_show_no_client_names(world, admin_http):
 
 def _policy_page(http: HttpClient) -> dict:
     """The check-in policy form as shown: what a browser sends on Save."""
-    form = http.get(reverse("organisations:checkin_policy")).context["form"]
+    form = http.get(reverse("signals:settings")).context["form"]
     data = {}
     for field in form:
         value = field.value()
@@ -269,10 +269,11 @@ def _policy_page(http: HttpClient) -> dict:
 
 def test_administrator_sets_check_in_policy_and_thresholds(world):
     from keywork.checkins.models import CheckinPolicy
-    from keywork.signals.services import config_for
+    from keywork.signals.models import SignalSettings
+    from keywork.signals.settings import config_for
 
     http = login_as(HttpClient(), world.administrator)
-    url = reverse("organisations:checkin_policy")
+    url = reverse("signals:settings")
     page = http.get(url).content.decode()
     assert "Days without contact" in page  # each setting in words, with its default
     assert "Default: 14." in page
@@ -283,7 +284,8 @@ def test_administrator_sets_check_in_policy_and_thresholds(world):
     assert resp.status_code == 302
     policy = CheckinPolicy.objects.get(organisation=world.org)
     assert (policy.keyworker_visibility, policy.link_hours) == ("nothing", 48)
-    assert policy.signal_overrides == {"no_contact_days": 10}
+    assert SignalSettings.objects.get(organisation=world.org).overrides == {
+        "no_contact_days": 10}
     assert config_for(world.org.pk).no_contact_days == 10
 
 
@@ -291,7 +293,7 @@ def test_out_of_range_thresholds_are_refused_and_the_input_kept(world):
     from keywork.checkins.models import CheckinPolicy
 
     http = login_as(HttpClient(), world.administrator)
-    url = reverse("organisations:checkin_policy")
+    url = reverse("signals:settings")
     data = _policy_page(http)
     data.update({"no_contact_days": "0", "link_hours": "48"})
     resp = http.post(url, data)
@@ -305,7 +307,7 @@ def test_out_of_range_thresholds_are_refused_and_the_input_kept(world):
 
 def test_keyworker_cannot_open_the_check_in_policy(world):
     http = login_as(HttpClient(), world.keyworker)
-    assert http.get(reverse("organisations:checkin_policy")).status_code in (403, 404)
+    assert http.get(reverse("signals:settings")).status_code in (403, 404)
 
 
 def test_administrator_unlocks_a_locked_out_account(world, settings):

@@ -22,11 +22,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from keywork.checkins.models import CheckinPolicy, CheckinResponse, Rater
+from keywork.checkins.models import CheckinResponse, Rater
 from keywork.demo.vocabulary import ORGANISATION_SLUG
 from keywork.domain.signals import PATTERN_CODES, SignalConfig
 from keywork.relationships.models import Relationship, Status
-from keywork.signals.models import RelationshipState
+from keywork.signals.models import RelationshipState, SignalSettings
 
 AS_OF = dt.date(2026, 11, 1)
 OPEN = (Status.ACTIVE, Status.ENDING)
@@ -53,8 +53,8 @@ def with_enough_data(as_of: dt.date) -> set[int]:
     each side, submitted on or before ``as_of`` (the service's local day), counted in the
     database."""
     # The engine's minimum as the demo organisation runs it: the default, not overridden.
-    overrides = CheckinPolicy.objects.filter(
-        organisation__slug=ORGANISATION_SLUG).values_list("signal_overrides", flat=True)
+    overrides = SignalSettings.objects.filter(
+        organisation__slug=ORGANISATION_SLUG).values_list("overrides", flat=True)
     assert all("min_checkins_per_side" not in (o or {}) for o in overrides)
     need = SignalConfig().min_checkins_per_side
     counts = (CheckinResponse.objects

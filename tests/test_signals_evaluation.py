@@ -401,7 +401,8 @@ def test_the_stored_facts_features_and_alerts_are_the_engines_own(world, monkeyp
     from keywork.domain import signals as engine
     from keywork.signals import services
     from keywork.signals.reader import load_batch
-    from keywork.signals.services import as_of_day, config_for
+    from keywork.signals.services import as_of_day
+    from keywork.signals.settings import config_for
 
     monkeypatch.setattr(services, "VALUES_BELOW", values_below)
     rel = world.relationships["own"]

@@ -14,7 +14,8 @@ from keywork.checkins import services as checkin_services
 from keywork.checkins.models import CheckinPolicy
 from keywork.core.errors import ApplicationError
 from keywork.signals import services
-from keywork.signals.models import RelationshipState
+from keywork.signals import settings as signal_settings
+from keywork.signals.models import RelationshipState, SignalSettings
 
 ANSWERS = {"match": 8, "presence": 6, "personal_professional": 9, "cooperation": 7,
            "flexible_support": 7, "role_clarity": 9, "confirmed_power": 5}
@@ -24,28 +25,25 @@ BROKEN = {"warm_at_least": 120, "no_contact_days": 3, "warm_at_leat": 80}
 @pytest.fixture(autouse=True)
 def _nothing_reported_yet():
     """Problems are logged once per process; each test starts afresh."""
-    services._REPORTED.clear()
-    services._CONFIGS.clear()
+    signal_settings.clear()
     yield
-    services._REPORTED.clear()
-    services._CONFIGS.clear()
+    signal_settings.clear()
 
 
 def _store(org, overrides) -> None:
     # Saved before a key was renamed or a limit tightened: as a stored row, unchecked.
-    CheckinPolicy.objects.update_or_create(organisation=org,
-                                           defaults={"signal_overrides": overrides})
+    SignalSettings.objects.update_or_create(organisation=org, defaults={"overrides": overrides})
 
 
 def _warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.name == "keywork.signals.services" and r.levelno == logging.WARNING]
+            if r.name == "keywork.signals.settings" and r.levelno == logging.WARNING]
 
 
 def test_an_invalid_stored_key_falls_back_to_its_default_and_is_logged_once(world, caplog):
     _store(world.org, BROKEN)
     caplog.set_level(logging.WARNING)
-    config = services.config_for(world.org.pk)
+    config = signal_settings.config_for(world.org.pk)
     assert config.warm_at_least == 70.0  # the default
     assert config.no_contact_days == 3  # the valid key stays
     rel = world.relationships["own"]
@@ -57,7 +55,7 @@ def test_an_invalid_stored_key_falls_back_to_its_default_and_is_logged_once(worl
     assert len(logged) == 2, logged  # one per invalid key, however often it is read
     assert any(f"Organisation {world.org.pk}" in m and "'warm_at_least'" in m for m in logged)
     assert any("'warm_at_leat'" in m for m in logged)
-    assert services.settings_problems(world.org.pk).keys() == {"warm_at_least",
+    assert signal_settings.settings_problems(world.org.pk).keys() == {"warm_at_least",
                                                                "warm_at_leat"}
 
 
@@ -105,14 +103,13 @@ def test_the_retired_reliability_keys_are_quietly_ignored(world, caplog):
 
 
 def test_saving_invalid_settings_is_still_refused(world):
-    from keywork.checkins.models import CheckinPolicy
-    from keywork.organisations.services import checkin_policy_update
+    from keywork.signals.settings import settings_save
 
     admin = world.memberships["administrator"]
     with pytest.raises(ApplicationError) as refused:
-        checkin_policy_update(actor=admin, keyworker_visibility="pattern", link_hours=72,
-                              signal_overrides=BROKEN)
+        settings_save(actor=admin, keyworker_visibility="pattern", link_hours=72,
+                      signal_overrides=BROKEN)
     assert refused.value.field in BROKEN
     assert not CheckinPolicy.objects.filter(organisation=world.org).exists()
-    checkin_policy_update(actor=admin, keyworker_visibility="pattern", link_hours=72,
-                          signal_overrides={"client_reliability": 0.9})  # retired: ignored
+    settings_save(actor=admin, keyworker_visibility="pattern", link_hours=72,
+                  signal_overrides={"client_reliability": 0.9})  # retired: ignored

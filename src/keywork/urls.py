@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("keywork.records.urls")),
     path("dashboards/", include("keywork.dashboards.urls")),
     path("api/", include("keywork.api.urls")),
-    path("signals/", include("keywork.signals.urls")),
+    path("", include("keywork.signals.urls")),  # under signals/ and organisation/
     path("checkins/", include("keywork.checkins.urls")),
     path("boundaries/", include("keywork.boundaries.urls")),
     path("endings/", include("keywork.endings.urls")),

@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keywork.checkins.models import CheckinPolicy, CheckinResponse
+from keywork.signals.models import SignalSettings
 from keywork.signals.services import relationship_evaluate
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_foundation import bworld  # noqa: F401 - the fixture
@@ -71,11 +72,11 @@ def test_administrator_sets_thresholds_in_plain_words(page, bworld):  # noqa: F8
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("The check-in policy is saved.").wait_for()
     assert_accessible(page, "administrator-signal-settings")
-    stored = CheckinPolicy.objects.get(organisation=bworld.org).signal_overrides
+    stored = SignalSettings.objects.get(organisation=bworld.org).overrides
     assert stored == {"no_contact_days": 10, "dna_rate_at_least": 0.4,
                       "disabled_alerts": ["client_ceiling"]}
 
     page.get_by_label("Low rating: an average below").fill("80")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("A low rating cannot be above the warm rating").first.wait_for()
-    assert CheckinPolicy.objects.get(organisation=bworld.org).signal_overrides == stored
+    assert SignalSettings.objects.get(organisation=bworld.org).overrides == stored

@@ -32,5 +32,5 @@ ENTRIES = [
     Entry("organisations:legal_basis_new", NO_CLIENT, roles=ADMIN),
     Entry("organisations:legal_basis_edit", NO_CLIENT, roles=ADMIN, kwargs=legal_basis_pk),
     Entry("organisations:settings", NO_CLIENT, roles=ADMIN),
-    Entry("organisations:checkin_policy", NO_CLIENT, roles=ADMIN),
+    Entry("signals:settings", NO_CLIENT, roles=ADMIN),
 ]

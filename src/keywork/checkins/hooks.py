@@ -4,6 +4,9 @@
   each behind its own savepoint: ``fn(*, relationship)``. The signal engine re-evaluates the
   relationship's pattern and alerts here. A failing function is logged and rolled back alone;
   the check-in is still stored.
+- ``link_loads``: further rows a check-in link loads in its one query, as ``select_related``
+  paths from the link (the signal settings of the relationship's organisation), so that
+  what follows a submission reads nothing again.
 - ``pattern_label``: the relationship's pattern in words, for the check-in page
   (``fn(relationship) -> str``); the signals app provides it.
 """
@@ -17,3 +20,4 @@ from keywork.core.hooks import Hook, Slot
 
 checkin_stored: Hook[Callable[..., Any]] = Hook("checkins.checkin_stored")
 pattern_label: Slot[Callable[[Any], str]] = Slot("checkins.pattern_label")
+link_loads: Hook[str] = Hook("checkins.link_loads")

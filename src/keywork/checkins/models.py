@@ -73,7 +73,8 @@ class InstrumentVersion(models.Model):
 
 
 class CheckinPolicy(models.Model):
-    """The organisation's policy for check-ins and signals."""
+    """The organisation's policy for check-ins (the signal thresholds are the signals
+    app's own, on ``signals.SignalSettings``)."""
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="checkin_policy"
@@ -84,9 +85,6 @@ class CheckinPolicy(models.Model):
         help_text=_("Each client can choose less. Supervisors always see everything."),
     )
     link_hours = models.PositiveIntegerField(_("hours a check-in link stays valid"), default=72)
-    signal_overrides = models.JSONField(
-        _("signal thresholds that differ from the defaults"), default=dict, blank=True
-    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

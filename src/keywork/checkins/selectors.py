@@ -238,7 +238,7 @@ def link_for_token(token: str) -> CheckinLink | None:
     found = list(CheckinLink.objects.select_related(
         "relationship", "relationship__client", "relationship__organisation",
         "relationship__organisation__checkin_policy", "relationship__sharing_choice",
-        "instrument_version")
+        "instrument_version", *hooks.link_loads)
         .filter(token_digest=digest))
     link = found[0] if found else None
     if link is None or not hmac.compare_digest(link.token_digest, digest):

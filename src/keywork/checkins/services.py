@@ -50,7 +50,7 @@ from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain.instruments import INSTRUMENTS_DIR, score_responses, shipped_instruments
 from keywork.domain.instruments import Instrument as FormDefinition
-from keywork.organisations.models import Membership, Organisation
+from keywork.organisations.models import Membership, Organisation, Role
 from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
 
@@ -163,6 +163,39 @@ def policy_for(organisation: Organisation) -> CheckinPolicy:
     # By id: a policy created here is not attached to the organisation object, which
     # keeps ``policy_of`` reading the stored row until a query brings it along.
     policy, _created = CheckinPolicy.objects.get_or_create(organisation_id=organisation.pk)
+    return policy
+
+
+def policy_check(*, keyworker_visibility: str, link_hours: int) -> None:
+    """Raise ``ApplicationError`` on the field a policy value does not fit."""
+    if keyworker_visibility not in Visibility.values:
+        raise ApplicationError(_("Choose what keyworkers may see."),
+                               field="keyworker_visibility")
+    if not 1 <= link_hours <= 24 * 30:
+        raise ApplicationError(_("A link can stay valid from 1 hour to 30 days."),
+                               field="link_hours")
+
+
+@transaction.atomic
+def policy_update(*, actor: Membership, keyworker_visibility: str, link_hours: int,
+                  also_changed: list[str] | tuple[str, ...] = ()) -> CheckinPolicy:
+    """What keyworkers see of client check-ins and how long links live. ``also_changed``
+    names settings saved with the policy on the same page (the signal thresholds), so that
+    one audit row names everything the administrator changed."""
+    if actor.role != Role.ADMINISTRATOR or not actor.is_active:
+        raise ApplicationError(_("Only an administrator can change accounts and settings."))
+    policy_check(keyworker_visibility=keyworker_visibility, link_hours=link_hours)
+    policy, _created = CheckinPolicy.objects.get_or_create(organisation=actor.organisation)
+    values = {"keyworker_visibility": keyworker_visibility, "link_hours": link_hours}
+    changed = [k for k, v in values.items() if getattr(policy, k) != v]
+    for key in changed:
+        setattr(policy, key, values[key])
+    if changed:
+        policy.save()
+    if changed or also_changed:
+        audit_record(actor=actor.user, action="update", role=actor.role,
+                     organisation_id=actor.organisation_id, obj=policy,
+                     detail="check-in policy changed: " + ", ".join([*changed, *also_changed]))
     return policy
 
 

@@ -244,44 +244,6 @@ def organisation_update(*, actor: Membership, **fields: Any) -> Organisation:
 
 
 @transaction.atomic
-def checkin_policy_update(*, actor: Membership, keyworker_visibility: str, link_hours: int,
-                          signal_overrides: dict[str, Any]) -> Any:
-    """What keyworkers see of client check-ins, how long links live, and the organisation's
-    own signal settings (those that differ from the defaults; checked by the engine before
-    they are stored, an empty mapping puts every setting back to its default)."""
-    from keywork.checkins.models import CheckinPolicy, Visibility
-    from keywork.domain.signals import SignalConfig
-
-    _require_admin(actor)
-    if keyworker_visibility not in Visibility.values:
-        raise ApplicationError(_("Choose what keyworkers may see."),
-                               field="keyworker_visibility")
-    if not 1 <= link_hours <= 24 * 30:
-        raise ApplicationError(_("A link can stay valid from 1 hour to 30 days."),
-                               field="link_hours")
-    _config, problems = SignalConfig.from_stored(signal_overrides)
-    if problems:
-        name = next(iter(problems))
-        raise ApplicationError(
-            _("Keywork cannot use this value. Check it against the limits in the help text."),
-            field=name or None)
-    policy, _created = CheckinPolicy.objects.get_or_create(organisation=actor.organisation)
-    before = policy.signal_overrides if isinstance(policy.signal_overrides, dict) else {}
-    changed = _apply(policy, ("keyworker_visibility", "link_hours", "signal_overrides"), {
-        "keyworker_visibility": keyworker_visibility, "link_hours": link_hours,
-        "signal_overrides": signal_overrides})
-    if changed:
-        policy.save()
-        detail = ", ".join(changed)
-        if "signal_overrides" in changed:
-            keys = sorted(k for k in {*before, *signal_overrides}
-                          if before.get(k) != signal_overrides.get(k))
-            detail += f" ({', '.join(keys)})" if signal_overrides else " (reset to the defaults)"
-        _audit(actor, "update", policy, "check-in policy changed: " + detail)
-    return policy
-
-
-@transaction.atomic
 def account_unlock(*, actor: Membership, membership: Membership) -> int:
     """Lift a sign-in lockout for this person (all addresses). Returns the attempts cleared."""
     from axes.utils import reset

@@ -18,6 +18,5 @@ urlpatterns = [
     path("legal-bases/new/", views.legal_basis_new, name="legal_basis_new"),
     path("legal-bases/<int:pk>/", views.legal_basis_edit, name="legal_basis_edit"),
     path("settings/", views.settings, name="settings"),
-    path("settings/check-ins/", views.checkin_policy, name="checkin_policy"),
     path("audit/", views.audit_verify, name="audit_verify"),
 ]

@@ -17,13 +17,11 @@ from keywork.core.errors import ApplicationError
 from keywork.core.http import add_service_error, open_or_404, submitted
 from keywork.organisations import hooks, selectors, services
 from keywork.organisations.forms import (
-    CheckinPolicyForm,
     LegalBasisForm,
     MembershipForm,
     SettingsForm,
     UnitForm,
     UserCreateForm,
-    stored_problems_text,
 )
 from keywork.organisations.http import membership_of, role_required
 from keywork.organisations.models import Role
@@ -167,44 +165,6 @@ def settings(request: HttpRequest) -> HttpResponse:
                      lambda data: services.organisation_update(actor=actor, **data),
                      message=_("The settings are saved."), to="organisations:settings")
     return done or render(request, "organisations/settings.html", {"form": form})
-
-
-@administrator_required
-def checkin_policy(request: HttpRequest) -> HttpResponse:
-    """What keyworkers see, how long links stay valid, and the signal settings; a POST with
-    ``action=reset`` puts every signal setting back to its default."""
-    from keywork.checkins.selectors import policy_of
-    from keywork.signals.services import config_for, settings_problems
-
-    actor = membership_of(request)
-    policy = policy_of(actor.organisation)
-    stored = policy.signal_overrides
-    if request.method == "POST" and request.POST.get("action") == "reset":
-        try:
-            services.checkin_policy_update(
-                actor=actor, keyworker_visibility=policy.keyworker_visibility,
-                link_hours=policy.link_hours, signal_overrides={})
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The signal settings are back to the defaults."))
-        return redirect("organisations:checkin_policy")
-    form = CheckinPolicyForm(
-        request.POST or None, config=config_for(actor.organisation_id, overrides=stored),
-        initial={"keyworker_visibility": policy.keyworker_visibility,
-                 "link_hours": policy.link_hours})
-    done = submitted(request, form,
-                     lambda data: services.checkin_policy_update(
-                         actor=actor, keyworker_visibility=data["keyworker_visibility"],
-                         link_hours=data["link_hours"], signal_overrides=form.signal_overrides()),
-                     message=_("The check-in policy is saved."),
-                     to="organisations:checkin_policy")
-    if done is not None:
-        return done
-    problems = settings_problems(actor.organisation_id, overrides=stored)
-    return render(request, "organisations/checkin_policy.html",
-                  {"form": form, "stored_problems": stored_problems_text(problems),
-                   "has_overrides": bool(stored)})
 
 
 @administrator_required

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from keywork.core.models import TenantModel
 
@@ -15,6 +16,22 @@ class Pattern(models.TextChoices):
     POLITE = "polite_neutral", _("Polite and neutral")
     AMBIVALENT = "ambivalent_conflicted", _("Ambivalent and conflicted")
     UNKNOWN = "not_enough_data", _("Not enough check-ins yet")
+
+
+class SignalSettings(models.Model):
+    """The organisation's own signal thresholds: only those that differ from the defaults,
+    as the engine reads them (``SignalConfig.from_stored``). No row means every default."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="signal_settings"
+    )
+    overrides = models.JSONField(
+        _("signal thresholds that differ from the defaults"), default=dict, blank=True
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Signal settings of {self.organisation}"
 
 
 class RelationshipStateQuerySet(models.QuerySet["RelationshipState"]):

@@ -23,14 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.audit.services import audit_record
-from keywork.checkins.models import CheckinPolicy, Rater, Visibility
-from keywork.checkins.selectors import preloaded
+from keywork.checkins.models import Rater, Visibility
 from keywork.core.errors import ApplicationError
 from keywork.domain import signals as engine
 from keywork.organisations.models import Membership
 from keywork.relationships.models import Relationship
 from keywork.signals.models import Alert
 from keywork.signals.reader import Stored, load_batch, read_stored
+from keywork.signals.settings import config_and_problems, loaded_overrides
 from keywork.signals.text import FROM_CLIENT_RATINGS
 
 logger = logging.getLogger(__name__)
@@ -38,51 +38,6 @@ logger = logging.getLogger(__name__)
 
 def as_of_day(day: dt.date | None = None) -> int:
     return engine.day_number(day or timezone.localdate())
-
-
-# The thresholds built from each combination of organisation and stored overrides, with the
-# problems found in them (key → message).
-_CONFIGS: dict[tuple[int, str], tuple[engine.SignalConfig, dict[str, str]]] = {}
-# (organisation, key, message) already logged: each problem is logged once per process.
-_REPORTED: set[tuple[int, str, str]] = set()
-
-
-def _settings(organisation_id: int, overrides: Any = None
-              ) -> tuple[engine.SignalConfig, dict[str, str]]:
-    if overrides is None:
-        overrides = (
-            CheckinPolicy.objects.filter(organisation_id=organisation_id)
-            .values_list("signal_overrides", flat=True).first()
-        )
-    overrides = {} if overrides is None else overrides
-    key = (organisation_id, json.dumps(overrides, sort_keys=True, default=repr))
-    found = _CONFIGS.get(key)
-    if found is None:
-        found = engine.SignalConfig.from_stored(overrides)
-        if len(_CONFIGS) > 256:
-            _CONFIGS.clear()
-        _CONFIGS[key] = found
-    for name, message in found[1].items():
-        if (organisation_id, name, message) not in _REPORTED:
-            _REPORTED.add((organisation_id, name, message))
-            logger.warning("Organisation %s: the stored signal setting %r is not valid, its "
-                           "default is used: %s", organisation_id,
-                           name or "signal_overrides", message)
-    return found
-
-
-def config_for(organisation_id: int, *, overrides: Any = None) -> engine.SignalConfig:
-    """The organisation's thresholds: the defaults and its stored overrides. A caller that
-    holds the organisation's policy already passes its ``signal_overrides``; otherwise they
-    are read. Never raises for stored overrides that became invalid: each invalid key keeps
-    its default, and the problem is logged once (``settings_problems`` lists them)."""
-    return _settings(organisation_id, overrides)[0]
-
-
-def settings_problems(organisation_id: int, *, overrides: Any = None) -> dict[str, str]:
-    """The organisation's stored signal settings that are not valid (key → why); "" stands
-    for the overrides as a whole."""
-    return dict(_settings(organisation_id, overrides)[1])
 
 
 @dataclass(frozen=True)
@@ -390,7 +345,7 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
         else:
             idx = np.flatnonzero(orgs == org_id)
             sub = batch if idx.size == batch.n else engine.select_relationships(batch, idx)
-        cfg, found = _settings(int(org_id), known.get(int(org_id)))
+        cfg, found = config_and_problems(int(org_id), known.get(int(org_id)))
         if found:
             problems[int(org_id)] = dict(found)
         result = engine.evaluate(sub, cfg)
@@ -430,18 +385,11 @@ def checkin_stored(*, relationship: Relationship) -> None:
     ``checkins.hooks.checkin_stored``). When the relationship came with its organisation's
     policy (a check-in link loads them together), its thresholds are not read again."""
     extra: dict[str, Any] = {}
-    loaded, policy = _loaded_policy(relationship)
-    if loaded:
-        extra["overrides"] = {relationship.organisation_id:
-                              policy.signal_overrides if policy else {}}
+    if Relationship.organisation.is_cached(relationship):
+        loaded, overrides = loaded_overrides(relationship.organisation)
+        if loaded:
+            extra["overrides"] = {relationship.organisation_id: overrides}
     relationship_evaluate(relationship_ids=[relationship.pk], **extra)
-
-
-def _loaded_policy(relationship: Relationship) -> tuple[bool, CheckinPolicy | None]:
-    """The organisation's policy when the relationship came with it (a check-in link)."""
-    if not Relationship.organisation.is_cached(relationship):
-        return False, None
-    return preloaded(relationship.organisation, "checkin_policy")
 
 
 def signals_evaluate_all(*, organisation_id: int | None = None, day: dt.date | None = None,

@@ -7,14 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keywork.checkins.selectors import is_worker
+from keywork.checkins.selectors import is_worker, policy_of
 from keywork.core.errors import ApplicationError
-from keywork.core.http import add_service_error, open_or_404
-from keywork.organisations.http import KeyworkRequest, membership_of
+from keywork.core.http import add_service_error, open_or_404, submitted
+from keywork.organisations.http import KeyworkRequest, membership_of, role_required
+from keywork.organisations.models import Role
 from keywork.relationships.selectors import get_relationship_for_user
 from keywork.signals import selectors, services
+from keywork.signals import settings as signal_settings
 from keywork.signals.charts import line_chart
-from keywork.signals.forms import AlertUpdateForm
+from keywork.signals.forms import AlertUpdateForm, CheckinPolicyForm, stored_problems_text
 
 
 @login_required
@@ -67,3 +69,38 @@ def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
         "alerts": alerts,
     })
+
+
+@role_required(Role.ADMINISTRATOR)
+def settings(request: KeyworkRequest) -> HttpResponse:
+    """What keyworkers see, how long links stay valid, and the signal settings; a POST with
+    ``action=reset`` puts every signal setting back to its default."""
+    actor = membership_of(request)
+    policy = policy_of(actor.organisation)
+    stored = signal_settings.stored_overrides(actor.organisation_id)
+    if request.method == "POST" and request.POST.get("action") == "reset":
+        try:
+            signal_settings.settings_save(
+                actor=actor, keyworker_visibility=policy.keyworker_visibility,
+                link_hours=policy.link_hours, signal_overrides={})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The signal settings are back to the defaults."))
+        return redirect("signals:settings")
+    form = CheckinPolicyForm(
+        request.POST or None,
+        config=signal_settings.config_for(actor.organisation_id, overrides=stored),
+        initial={"keyworker_visibility": policy.keyworker_visibility,
+                 "link_hours": policy.link_hours})
+    done = submitted(request, form,
+                     lambda data: signal_settings.settings_save(
+                         actor=actor, keyworker_visibility=data["keyworker_visibility"],
+                         link_hours=data["link_hours"], signal_overrides=form.signal_overrides()),
+                     message=_("The check-in policy is saved."), to="signals:settings")
+    if done is not None:
+        return done
+    problems = signal_settings.settings_problems(actor.organisation_id, overrides=stored)
+    return render(request, "signals/settings.html",
+                  {"form": form, "stored_problems": stored_problems_text(problems),
+                   "has_overrides": bool(stored)})
