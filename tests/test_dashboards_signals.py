@@ -13,15 +13,9 @@ from django.utils import timezone
 
 from keywork.audit.models import AuditEvent
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
-from keywork.checkins.selectors import (
-    checkin_shown,
-    client_checkin_shown,
-    client_checkins_shown,
-    client_figures_shown,
-)
+from keywork.checkins.selectors import feedback_shown, relationship_feedback_shown
 from keywork.clients import services as client_services
 from keywork.clients.models import Episode
-from keywork.dashboards.selectors import checkins_shown_bulk, figures_shown_bulk
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship
 from keywork.signals import text
@@ -215,13 +209,14 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
                     response.visibility = then
                 for membership in viewers:
                     case = (policy, choice, then, membership.role)
-                    bulk = checkins_shown_bulk(membership, rels)
-                    figures = figures_shown_bulk(membership, rels, bulk)
+                    found = feedback_shown(membership, rels, figures=True)
+                    bulk = {pk: s.checkins for pk, s in found.items()}
+                    figures = {pk: s.figures for pk, s in found.items()}
                     for rel in rels:
-                        expected = client_checkins_shown(membership, rel)
+                        one = relationship_feedback_shown(membership, rel, figures=True)
+                        expected = one.checkins
                         assert bulk[rel.pk] == expected, (*case, rel.pk)
-                        assert figures[rel.pk] == client_figures_shown(membership, rel), (
-                            *case, rel.pk)
+                        assert figures[rel.pk] == one.figures, (*case, rel.pk)
                         seen.add(expected)
                         seen_figures.add((expected, figures[rel.pk]))
                         for code in text.ALERT_TITLES:
@@ -241,9 +236,11 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
                         # is what the check-in's own accessor finds.
                         worker = membership.user_id in (response.relationship.keyworker_id,
                                                         response.relationship.deputy_id)
-                        narrowed = (checkin_shown(bulk[response.relationship_id], then)
+                        narrowed = (found[response.relationship_id].checkin(then)
                                     if worker else bulk[response.relationship_id])
-                        assert narrowed == client_checkin_shown(membership, response), case
+                        assert narrowed == relationship_feedback_shown(
+                            membership, response.relationship).checkin(
+                                response.visibility), case
     assert seen == {None, "pattern", "all"}
     assert seen_figures == {(None, None), ("pattern", "pattern"), ("all", "all"),
                             ("all", "pattern")}

@@ -30,19 +30,12 @@ from django.utils.translation import gettext_lazy
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
-from keywork.checkins.models import CheckinResponse, Rater, SharingChoice, Visibility
-from keywork.checkins.selectors import (
-    SHOWN,
-    figures_shown,
-    most_private,
-    policy_of,
-    withheld_from_keyworker,
-)
+from keywork.checkins.models import CheckinResponse, Rater
+from keywork.checkins.selectors import feedback_shown
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import audit_list
 from keywork.contacts.models import Contact, Initiator, Kind
 from keywork.organisations.models import LegalBasis, Membership, Organisation, Role, Unit
-from keywork.organisations.selectors import unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.relationships.selectors import caseload_for_worker
 from keywork.signals import text
@@ -73,60 +66,6 @@ def _names(user_ids: Iterable[int | None]) -> dict[int, str]:
         for u in User.objects.filter(pk__in=ids).only("pk", "username", "first_name",
                                                        "last_name")
     }
-
-
-# --- What a person may see of many relationships at once --------------------------------
-
-def checkins_shown_bulk(membership: Membership, relationships: Iterable[Relationship]
-                        ) -> dict[int, str | None]:
-    """``checkins.selectors.client_checkins_shown`` for many relationships in at most three
-    queries (the organisation's policy once, the clients' sharing choices in one go, the
-    viewer's units), whatever their number.
-
-    The rule is the same: the keyworker and the deputy see the most private of the policy
-    and the client's current choice (nothing < pattern < scores): "all" for scores,
-    "pattern", or None for nothing. A supervisor of the relationship's unit who is not its
-    worker sees "all"; anyone else None. Relationships that the viewer does not work need
-    ``episode`` loaded. (A single check-in is further narrowed by the choice given with
-    it; the client's figures in facts and alerts by ``figures_shown_bulk``.)
-    """
-    rels = list(relationships)
-    user_id = membership.user_id
-    worked = {r.pk for r in rels if user_id in (r.keyworker_id, r.deputy_id)}
-    chosen: dict[int, str] = {}
-    allowed = Visibility.NOTHING
-    if worked:
-        allowed = Visibility(policy_of(membership.organisation).keyworker_visibility)
-        chosen = dict(SharingChoice.objects.filter(
-            organisation_id=membership.organisation_id, relationship_id__in=worked)
-            .values_list("relationship_id", "visibility"))
-    units: set[int] = set()
-    if membership.role == Role.SUPERVISOR and len(worked) < len(rels):
-        units = set(unit_ids(membership))
-    shown: dict[int, str | None] = {}
-    for rel in rels:
-        if rel.pk in worked:
-            shown[rel.pk] = SHOWN[most_private(allowed, chosen.get(rel.pk))]
-        else:
-            shown[rel.pk] = "all" if rel.episode.unit_id in units else None
-    return shown
-
-
-def figures_shown_bulk(membership: Membership, relationships: Iterable[Relationship],
-                       shown: dict[int, str | None]) -> dict[int, str | None]:
-    """``checkins.selectors.client_figures_shown`` for many relationships, from what
-    ``checkins_shown_bulk`` found (``shown``), in at most one more query: for the
-    relationships the viewer works and sees in full, whether the client gave any check-in
-    without sharing it in full."""
-    user_id = membership.user_id
-    full = [r.pk for r in relationships
-            if shown[r.pk] == "all" and user_id in (r.keyworker_id, r.deputy_id)]
-    withheld: set[int] = set()
-    if full:
-        withheld = set(withheld_from_keyworker(CheckinResponse.objects.filter(
-            organisation_id=membership.organisation_id, relationship_id__in=full))
-            .order_by().values_list("relationship_id", flat=True).distinct())
-    return {pk: figures_shown(value, pk in withheld) for pk, value in shown.items()}
 
 
 ALERT_PRIORITY = ("client_drop", "client_low", "gap_widening", "worker_low_early",
@@ -249,8 +188,8 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
         .annotate(last_contact=_last_attended_contact(relationship=OuterRef("pk")),
                   last_client_checkin=last_checkin)
     )
-    shown = checkins_shown_bulk(membership, rels)
-    figures = figures_shown_bulk(membership, rels, shown)
+    seen = feedback_shown(membership, rels, figures=True)
+    shown = {pk: s.checkins for pk, s in seen.items()}
     alerts: dict[int, list[Alert]] = defaultdict(list)
     if rels:
         for alert in (Alert.objects.filter(organisation_id=membership.organisation_id,
@@ -278,7 +217,7 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
             waived=bool(rel.introduction_waiver),
             shown=shown[rel.pk],
             state=getattr(rel, "signal_state", None) if shown[rel.pk] else None,
-            alerts=[describe(a, figures[rel.pk])
+            alerts=[describe(a, seen[rel.pk].figures)
                     for a in sorted(alerts[rel.pk], key=alert_importance)],
             last_client_checkin=rel.last_client_checkin,
         )
@@ -504,7 +443,7 @@ class PatternsByWorker:
 
 
 def _own_figures(membership: Membership, ids: list[int]) -> dict[int, str | None]:
-    """How the client's figures reach this supervisor (``figures_shown_bulk``) in the
+    """How the client's figures reach this supervisor (``Shown.figures``) in the
     relationships of the units that they work themselves as keyworker or deputy: the
     client's choice applies to them too. None: the client keeps their check-ins private
     (no pattern shown); "pattern": alerts are worded without the client's numbers."""
@@ -513,7 +452,8 @@ def _own_figures(membership: Membership, ids: list[int]) -> dict[int, str | None
         organisation_id=membership.organisation_id, status__in=EVALUATED_STATUSES,
         episode__unit_id__in=ids).filter(Q(keyworker_id=user_id) | Q(deputy_id=user_id))
         .only("pk", "keyworker_id", "deputy_id"))
-    return figures_shown_bulk(membership, own, checkins_shown_bulk(membership, own))
+    return {pk: seen.figures
+            for pk, seen in feedback_shown(membership, own, figures=True).items()}
 
 
 def patterns_by_worker(membership: Membership, ids: list[int], private: set[int]
