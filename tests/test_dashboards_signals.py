@@ -581,6 +581,37 @@ def test_manager_sees_completion_by_relationship_quality_and_formal_power(world)
     assert count() == empty
 
 
+def test_the_quality_bands_follow_the_organisations_own_thresholds(world):
+    def bands() -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+        resp = _get(world, "manager", "dashboards:manager")
+        quality = resp.context["f"].quality
+        return ({b.band: (b.coerced.n, b.voluntary.n) for b in quality},
+                {b.band: b.label for b in quality})
+
+    for n, rating in enumerate((45, 55, 65, 75, 85)):
+        _ended_episode(world, n, coerced=True, outcome="completed", ratings=(rating,))
+    counts, labels = bands()
+    assert counts == {"low": (1, 0), "middling": (2, 0), "high": (2, 0), "none": (0, 0)}
+    assert labels == {"low": "Low (below 50)", "middling": "Middling (50 to 69)",
+                      "high": "High (70 or more)", "none": "No client check-ins"}
+
+    # Another service reads the relationship more strictly: 60 is low, warm from 80.
+    CheckinPolicy.objects.update_or_create(
+        organisation=world.org,
+        defaults={"signal_overrides": {"low_below": 60, "warm_at_least": 80}})
+    counts, labels = bands()
+    assert counts == {"low": (2, 0), "middling": (2, 0), "high": (1, 0), "none": (0, 0)}
+    assert labels["low"] == "Low (below 60)"
+    assert labels["middling"] == "Middling (60 to 79)"
+    assert labels["high"] == "High (80 or more)"
+
+    CheckinPolicy.objects.filter(organisation=world.org).update(
+        signal_overrides={"low_below": 52.5, "warm_at_least": 72.5})
+    counts, labels = bands()
+    assert counts == {"low": (1, 0), "middling": (2, 0), "high": (2, 0), "none": (0, 0)}
+    assert labels["middling"] == "Middling (52.5 to below 72.5)"
+
+
 def test_queue_hides_rating_alerts_of_a_client_the_supervisor_keyworks_privately(world):
     """The client's choice binds a supervisor who is their keyworker: the queue must not
     show alerts that reveal the client's ratings, while other alerts stay."""

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from keywork.dashboards import selectors
+from keywork.domain.figures import SMALL_CELL
 from keywork.organisations.http import membership_of
 from keywork.organisations.models import Role
 from keywork.signals import text
@@ -117,7 +118,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
 def manager(request: HttpRequest) -> HttpResponse:
     figures = selectors.manager_figures(membership_of(request).organisation)
     return render(request, "dashboards/manager.html", {
-        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": selectors.MIN_CELL,
+        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": SMALL_CELL,
     })
 
 
