@@ -20,10 +20,17 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from keywork.checkins import services
-from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
-from keywork.checkins.selectors import checkin_shown, client_figures_shown, figures_shown
+from keywork.checkins.models import (
+    VISIBILITY_ORDER,
+    CheckinPolicy,
+    CheckinResponse,
+    SharingChoice,
+    Visibility,
+)
+from keywork.checkins.selectors import relationship_feedback_shown
 from keywork.core import matters
 from keywork.core.hooks import Hook
+from keywork.domain.visibility import Level
 from keywork.signals import text
 from keywork.signals.models import Alert, RelationshipState
 from keywork.signals.services import alert_raise
@@ -349,7 +356,8 @@ def test_facts_and_alerts_lose_the_numbers_once_a_checkin_was_not_shared_in_full
     CheckinResponse.objects.filter(pk=CheckinResponse.objects.filter(
         relationship=own, rater="client").order_by("submitted_at").first().pk).update(
         visibility="pattern")
-    assert client_figures_shown(world.memberships["keyworker"], own) == "pattern"
+    assert relationship_feedback_shown(world.memberships["keyworker"], own,
+                                       figures=True).figures == "pattern"
     page = _html(world.keyworker, "signals:alert", alert.pk)
     assert numbers not in page
     assert escape("The client's latest rating is low.") in page
@@ -358,24 +366,6 @@ def test_facts_and_alerts_lose_the_numbers_once_a_checkin_was_not_shared_in_full
     assert "average 45" not in dyad
     assert "not shared with you in full" in dyad
     assert numbers in _html(world.supervisor, "signals:alert", alert.pk)
-
-
-@pytest.mark.parametrize(("shown", "given", "expected"), [
-    ("all", None, "all"), ("all", "scores", "all"), ("all", "pattern", "pattern"),
-    ("all", "nothing", None), ("pattern", "scores", "pattern"),
-    ("pattern", "pattern", "pattern"), ("pattern", "nothing", None),
-    ("pattern", None, "pattern"), (None, "scores", None), (None, None, None),
-])
-def test_one_checkin_is_shown_as_the_most_private_of_now_and_then(shown, given, expected):
-    assert checkin_shown(shown, given) == expected
-
-
-@pytest.mark.parametrize(("shown", "withheld", "expected"), [
-    ("all", False, "all"), ("all", True, "pattern"), ("pattern", False, "pattern"),
-    ("pattern", True, "pattern"), (None, False, None), (None, True, None),
-])
-def test_the_clients_figures_follow_the_most_private_checkin(shown, withheld, expected):
-    assert figures_shown(shown, withheld) == expected
 
 
 def test_existing_checkins_keep_the_choice_in_force_when_the_field_was_added(world):
@@ -539,3 +529,8 @@ def test_an_alert_registered_from_the_clients_ratings_without_plain_words_says_s
     assert text.alert_text("elsewhere_low", {"latest": 12.25}, figures=False) == str(
         text.WITHOUT_FIGURES)
     assert "elsewhere_low" in text.FROM_CLIENT_RATINGS
+
+
+def test_the_rules_levels_are_the_stored_visibilities_most_private_first():
+    assert [level.code for level in Level] == [v.value for v in VISIBILITY_ORDER]
+    assert {level.code for level in Level} == set(Visibility.values)

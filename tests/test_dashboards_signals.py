@@ -13,19 +13,13 @@ from django.utils import timezone
 
 from keywork.audit.models import AuditEvent
 from keywork.checkins.models import CheckinPolicy, CheckinResponse, SharingChoice
-from keywork.checkins.selectors import (
-    checkin_shown,
-    client_checkin_shown,
-    client_checkins_shown,
-    client_figures_shown,
-)
+from keywork.checkins.selectors import feedback_shown, relationship_feedback_shown
 from keywork.clients import services as client_services
 from keywork.clients.models import Episode
-from keywork.dashboards.selectors import checkins_shown_bulk, figures_shown_bulk
 from keywork.relationships import services as rel_services
 from keywork.relationships.models import Relationship
 from keywork.signals import text
-from keywork.signals.models import Alert, RelationshipState
+from keywork.signals.models import Alert, RelationshipState, SignalSettings
 from keywork.signals.selectors import alert_shown, alert_visible, describe, describe_for
 from keywork.signals.services import relationship_evaluate
 from tests.helpers import login_as
@@ -215,13 +209,14 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
                     response.visibility = then
                 for membership in viewers:
                     case = (policy, choice, then, membership.role)
-                    bulk = checkins_shown_bulk(membership, rels)
-                    figures = figures_shown_bulk(membership, rels, bulk)
+                    found = feedback_shown(membership, rels, figures=True)
+                    bulk = {pk: s.checkins for pk, s in found.items()}
+                    figures = {pk: s.figures for pk, s in found.items()}
                     for rel in rels:
-                        expected = client_checkins_shown(membership, rel)
+                        one = relationship_feedback_shown(membership, rel, figures=True)
+                        expected = one.checkins
                         assert bulk[rel.pk] == expected, (*case, rel.pk)
-                        assert figures[rel.pk] == client_figures_shown(membership, rel), (
-                            *case, rel.pk)
+                        assert figures[rel.pk] == one.figures, (*case, rel.pk)
                         seen.add(expected)
                         seen_figures.add((expected, figures[rel.pk]))
                         for code in text.ALERT_TITLES:
@@ -241,9 +236,11 @@ def test_bulk_visibility_agrees_with_the_per_relationship_rules(world):
                         # is what the check-in's own accessor finds.
                         worker = membership.user_id in (response.relationship.keyworker_id,
                                                         response.relationship.deputy_id)
-                        narrowed = (checkin_shown(bulk[response.relationship_id], then)
+                        narrowed = (found[response.relationship_id].checkin(then)
                                     if worker else bulk[response.relationship_id])
-                        assert narrowed == client_checkin_shown(membership, response), case
+                        assert narrowed == relationship_feedback_shown(
+                            membership, response.relationship).checkin(
+                                response.visibility), case
     assert seen == {None, "pattern", "all"}
     assert seen_figures == {(None, None), ("pattern", "pattern"), ("all", "all"),
                             ("all", "pattern")}
@@ -582,6 +579,36 @@ def test_manager_sees_completion_by_relationship_quality_and_formal_power(world)
     assert "Episode1" not in html
     _assert_no_names(world, html)
     assert count() == empty
+
+
+def test_the_quality_bands_follow_the_organisations_own_thresholds(world):
+    def bands() -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+        resp = _get(world, "manager", "dashboards:manager")
+        quality = resp.context["f"].quality
+        return ({b.band: (b.coerced.n, b.voluntary.n) for b in quality},
+                {b.band: b.label for b in quality})
+
+    for n, rating in enumerate((45, 55, 65, 75, 85)):
+        _ended_episode(world, n, coerced=True, outcome="completed", ratings=(rating,))
+    counts, labels = bands()
+    assert counts == {"low": (1, 0), "middling": (2, 0), "high": (2, 0), "none": (0, 0)}
+    assert labels == {"low": "Low (below 50)", "middling": "Middling (50 to 69)",
+                      "high": "High (70 or more)", "none": "No client check-ins"}
+
+    # Another service reads the relationship more strictly: 60 is low, warm from 80.
+    SignalSettings.objects.update_or_create(
+        organisation=world.org, defaults={"overrides": {"low_below": 60, "warm_at_least": 80}})
+    counts, labels = bands()
+    assert counts == {"low": (2, 0), "middling": (2, 0), "high": (1, 0), "none": (0, 0)}
+    assert labels["low"] == "Low (below 60)"
+    assert labels["middling"] == "Middling (60 to 79)"
+    assert labels["high"] == "High (80 or more)"
+
+    SignalSettings.objects.filter(organisation=world.org).update(
+        overrides={"low_below": 52.5, "warm_at_least": 72.5})
+    counts, labels = bands()
+    assert counts == {"low": (1, 0), "middling": (2, 0), "high": (2, 0), "none": (0, 0)}
+    assert labels["middling"] == "Middling (52.5 to below 72.5)"
 
 
 def test_queue_hides_rating_alerts_of_a_client_the_supervisor_keyworks_privately(world):

@@ -8,11 +8,12 @@ Who sees a check-in (``get_checkin_for_user``):
   the relationship pattern and the trend ("pattern"), or nothing. So a client can always
   share less later, and a wider choice never opens a check-in given with a narrower one.
   The pattern and the trend follow the policy and the current choice alone
-  (``client_checkins_shown``); the client's figures in the engine's facts and alerts are
+  (``Shown.checkins``); the client's figures in the engine's facts and alerts are
   shown only where every check-in of the client in the relationship was shared in full
-  (``client_figures_shown``). A supervisor of the client's unit sees everything, unless
-  that supervisor is the keyworker or deputy of the relationship: then the client's
-  choices apply to them too.
+  (``Shown.figures``). The rule is ``keywork.domain.visibility.seen``; ``feedback_shown``
+  feeds it many relationships at once, ``relationship_feedback_shown`` one. A supervisor
+  of the client's unit sees everything, unless that supervisor is the keyworker or deputy
+  of the relationship: then the client's choices apply to them too.
 - A keyworker's check-in: its author and the supervisors of the client's unit.
 - Nobody else: managers, administrators and researchers see figures elsewhere, never a
   single check-in.
@@ -22,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,12 +47,14 @@ from keywork.checkins.models import (
 )
 from keywork.clients.selectors import get_client_for_user
 from keywork.core.errors import AccessDenied
+from keywork.domain import visibility
 from keywork.domain.instruments import (
     DIMENSIONS,
     ESTIMATE_PREFIX,
     Instrument,
     instrument_from_dict,
 )
+from keywork.domain.visibility import Level, Viewer
 from keywork.organisations.models import Membership, Organisation, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import Relationship
@@ -126,25 +130,10 @@ def form_language(instrument: Instrument, language: str) -> str:
 # --- policy and the client's choice ---------------------------------------------------------
 
 
-def visibility_rank(value: str) -> int:
-    return VISIBILITY_ORDER.index(Visibility(value))
-
-
-def most_private(*values: str | None) -> Visibility:
-    """The most private of the given visibilities; a missing one (None) sets no limit.
-    At least one must be given."""
-    given = [Visibility(v) for v in values if v is not None]
-    return min(given, key=visibility_rank)
-
-
-# What a keyworker sees of the client's check-ins under each visibility ("all", "pattern"
-# or nothing at all).
-SHOWN = {Visibility.SCORES: "all", Visibility.PATTERN: "pattern", Visibility.NOTHING: None}
-
-# A client's check-in given with one of these choices is never shown in full to the
+# The client check-ins given with less than everything: never shown in full to the
 # keyworker, whatever the client chooses later.
-WITHHELD = (Visibility.PATTERN.value, Visibility.NOTHING.value)
-SHOWN_ORDER: list[str | None] = [None, "pattern", "all"]
+WITHHELD_FROM_KEYWORKER = Q(rater=Rater.CLIENT, visibility__in=[
+    level.code for level in Level if level < Level.SCORES])
 
 
 # Set on the relationship and organisation that ``link_for_token`` loaded together with
@@ -195,21 +184,24 @@ def sharing_choice_of(relationship: Relationship) -> str | None:
 
 
 def keyworker_visibility(relationship: Relationship) -> Visibility:
-    """What the keyworker and deputy see of the client's check-ins now: the most private
-    of the organisation's policy and the client's current choice."""
-    return most_private(policy_of(relationship.organisation).keyworker_visibility,
-                        sharing_choice_of(relationship))
+    """What the keyworker and deputy see of the client's check-ins now, whoever asks: the
+    rule of ``keywork.domain.visibility`` for a worker, by the organisation's policy and
+    the client's current choice."""
+    level = visibility.seen_one(
+        Viewer.WORKER, policy_of(relationship.organisation).keyworker_visibility,
+        sharing_choice_of(relationship))
+    return Visibility(level.code)
 
 
 def sharing_options(relationship: Relationship) -> list[tuple[str, str]]:
     """The choices a client is offered, most private first, capped by the policy."""
-    cap = visibility_rank(policy_of(relationship.organisation).keyworker_visibility)
+    cap = Level.of(policy_of(relationship.organisation).keyworker_visibility)
     labels = {
         Visibility.SCORES: _("My answers, the pattern and how it changes"),
         Visibility.PATTERN: _("Only the overall pattern and how it changes"),
         Visibility.NOTHING: _("Nothing"),
     }
-    return [(v.value, str(labels[v])) for v in VISIBILITY_ORDER if visibility_rank(v) <= cap]
+    return [(v.value, str(labels[v])) for v in VISIBILITY_ORDER if Level.of(v) <= cap]
 
 
 def sharing_default(relationship: Relationship) -> str:
@@ -278,88 +270,114 @@ def supervises(membership: Membership | None, relationship: Relationship) -> boo
             and relationship.episode.unit_id in unit_ids(membership))
 
 
-def client_checkins_shown(membership: Membership | None, relationship: Relationship
-                          ) -> str | None:
-    """How much of the client's check-ins this person sees now, by the organisation's
-    policy and the client's current choice: "all", "pattern" or None. The pattern and the
-    trend follow this; a single check-in also follows the choice given with it
-    (``client_checkin_shown``)."""
-    if membership is None:
-        return None
-    if is_worker(membership.user_id, relationship):
-        return SHOWN[keyworker_visibility(relationship)]
-    return "all" if supervises(membership, relationship) else None
+@dataclass(frozen=True)
+class Shown:
+    """What one person sees of the client's feedback in one relationship, in the words the
+    pages use: "all", "pattern" or None (nothing). ``checkins``: the client's check-ins
+    now, and the pattern and the trend, which follow them."""
+
+    viewer: Viewer
+    policy: Level
+    choice: Level | None
+    checkins: str | None
+    figures_asked: bool = False
+    figures_level: str | None = None
+
+    @property
+    def worker(self) -> bool:
+        """The viewer is the keyworker or the deputy: the client's choices bind them."""
+        return self.viewer == Viewer.WORKER
+
+    @property
+    def figures(self) -> str | None:
+        """How the client's numbers in the engine's facts and alerts reach the viewer: "all"
+        (with the numbers), "pattern" (in words without them) or None (not at all). Only
+        when asked for (``figures=True``)."""
+        if not self.figures_asked:
+            raise ValueError("the figures were not asked for")
+        return self.figures_level
+
+    def checkin(self, given: str | None) -> str | None:
+        """How much the viewer sees of one client check-in given with the choice ``given``
+        (None: no choice was recorded with it)."""
+        return visibility.seen_one(self.viewer, self.policy, self.choice,
+                                   None if given is None else Level.of(given)).shown
 
 
-def checkin_shown(shown: str | None, given: str | None) -> str | None:
-    """How much a keyworker sees of one client check-in: what they see of the client's
-    check-ins now (``shown``), narrowed by the choice the client gave with it."""
-    if given is None:
-        return shown
-    return min(shown, SHOWN[Visibility(given)], key=SHOWN_ORDER.index)
+def _choices(organisation_id: int, relationships: list[Relationship]) -> dict[int, str]:
+    """The clients' current choices, where they made one; those that ``link_for_token``
+    loaded with their relationship are not read again."""
+    found: dict[int, str] = {}
+    ask = []
+    for rel in relationships:
+        loaded, choice = preloaded(rel, "sharing_choice")
+        if not loaded:
+            ask.append(rel.pk)
+        elif choice is not None:
+            found[rel.pk] = choice.visibility
+    if ask:
+        found.update(SharingChoice.objects.filter(
+            organisation_id=organisation_id, relationship_id__in=ask)
+            .values_list("relationship_id", "visibility"))
+    return found
 
 
-def client_checkin_shown(membership: Membership | None, response: CheckinResponse
-                         ) -> str | None:
-    """How much of one of the client's check-ins this person sees: "all", "pattern" or
-    None. The keyworker and deputy: the most private of the policy now, the client's
-    current choice and the choice given with this check-in. A supervisor of the unit who
-    does not work the relationship: all."""
-    relationship = response.relationship
-    shown = client_checkins_shown(membership, relationship)
-    if membership is None or not is_worker(membership.user_id, relationship):
-        return shown
-    return checkin_shown(shown, response.visibility)
+def feedback_shown(membership: Membership | None, relationships: Iterable[Relationship], *,
+                   figures: bool = False) -> dict[int, Shown]:
+    """What this person sees of the client's feedback in each relationship (by its id),
+    by the rule of ``keywork.domain.visibility``, in at most four queries whatever their
+    number: the organisation's policy and the clients' choices (for the relationships the
+    person works), the person's units (a supervisor's, for the others; those need
+    ``episode``), and with ``figures`` whether any client check-in was given without being
+    shared in full (for the relationships the person works and sees in full)."""
+    rels = list(relationships)
+    user_id = membership.user_id if membership is not None else None
+    worked = [r for r in rels if user_id is not None and is_worker(user_id, r)]
+    policy = Level.SCORES
+    chosen: dict[int, str] = {}
+    if membership is not None and worked:
+        policy = Level.of(policy_of(membership.organisation).keyworker_visibility)
+        chosen = _choices(membership.organisation_id, worked)
+    units: set[int] = set()
+    if membership is not None and membership.role == Role.SUPERVISOR and len(worked) < len(
+            rels):
+        units = set(unit_ids(membership))
+    worked_ids = {r.pk for r in worked}
+    kinds = [Viewer.WORKER if r.pk in worked_ids
+             else Viewer.SUPERVISOR if units and r.episode.unit_id in units
+             else Viewer.OTHER for r in rels]
+    choices = [Level.of(chosen[r.pk]) if r.pk in chosen else None for r in rels]
+    levels = visibility.seen(kinds, policy, choices)
+    found: list[str | None] = [None] * len(rels)
+    if figures and membership is not None:
+        full = [r.pk for r, kind, level in zip(rels, kinds, levels, strict=True)
+                if kind == Viewer.WORKER and level == Level.SCORES]
+        withheld: set[int] = set()
+        if full:
+            withheld = set(CheckinResponse.objects.filter(
+                WITHHELD_FROM_KEYWORKER, organisation_id=membership.organisation_id,
+                relationship_id__in=full)
+                .order_by().values_list("relationship_id", flat=True).distinct())
+        shown = visibility.seen(kinds, policy, choices,
+                                withheld=[r.pk in withheld for r in rels])
+        found = [Level(int(v)).shown for v in shown]
+    return {r.pk: Shown(viewer=kind, policy=policy, choice=choice,
+                        checkins=Level(int(level)).shown, figures_asked=figures,
+                        figures_level=fig)
+            for r, kind, choice, level, fig in zip(rels, kinds, choices, levels, found,
+                                                  strict=True)}
 
 
-def withheld_from_keyworker(responses: QuerySet[CheckinResponse]
-                            ) -> QuerySet[CheckinResponse]:
-    """The client check-ins among ``responses`` that the client gave without sharing their
-    answers with the keyworker."""
-    return responses.filter(rater=Rater.CLIENT, visibility__in=WITHHELD)
-
-
-def shared_with_keyworker(responses: QuerySet[CheckinResponse]
-                          ) -> QuerySet[CheckinResponse]:
-    """``responses`` without the client check-ins that ``withheld_from_keyworker`` finds:
-    for a keyworker who sees the client's check-ins now ("all"), exactly those that
-    ``checkin_shown`` shows in full."""
-    return responses.exclude(rater=Rater.CLIENT, visibility__in=WITHHELD)
-
-
-def figures_shown(shown: str | None, any_withheld: bool) -> str | None:
-    """How the client's figures in the engine's facts and alerts reach this person: "all"
-    (with the numbers), "pattern" (in words without numbers) or None (not at all). The
-    figures are summaries over many check-ins, so they carry numbers only while every
-    check-in of the client in the relationship was shared in full."""
-    if shown == "all" and any_withheld:
-        return "pattern"
-    return shown
-
-
-def figures_of(membership: Membership | None, relationship: Relationship, shown: str | None
-               ) -> str | None:
-    """``figures_shown`` for one relationship, given what this person sees of its client's
-    check-ins (``client_checkins_shown``): "all", "pattern" or None."""
-    if shown != "all" or membership is None or not is_worker(membership.user_id,
-                                                              relationship):
-        return shown
-    withheld = withheld_from_keyworker(
-        CheckinResponse.objects.filter(relationship=relationship)).exists()
-    return figures_shown(shown, withheld)
-
-
-def client_figures_shown(membership: Membership | None, relationship: Relationship
-                         ) -> str | None:
-    """How the client's figures in facts and alerts reach this person (``figures_shown``):
-    "all", "pattern" or None."""
-    return figures_of(membership, relationship,
-                      client_checkins_shown(membership, relationship))
+def relationship_feedback_shown(membership: Membership | None, relationship: Relationship,
+                                *, figures: bool = False) -> Shown:
+    """``feedback_shown`` for one relationship."""
+    return feedback_shown(membership, [relationship], figures=figures)[relationship.pk]
 
 
 def _shown(membership: Membership, response: CheckinResponse) -> str | None:
     if response.rater == Rater.CLIENT:
-        return client_checkin_shown(membership, response)
+        return relationship_feedback_shown(membership, response.relationship).checkin(
+            response.visibility)
     if response.submitted_by_id == membership.user_id:
         return "all"
     return "all" if supervises(membership, response.relationship) else None
@@ -495,7 +513,7 @@ class RelationshipCheckins:
 def checkins_for_page(*, membership: Membership, relationship: Relationship,
                       limit: int = 50) -> RelationshipCheckins:
     """Only after the relationship accessor has been passed."""
-    shown = client_checkins_shown(membership, relationship)
+    shown = relationship_feedback_shown(membership, relationship).checkins
     base = CheckinResponse.objects.filter(relationship=relationship).select_related(
         "submitted_by", "instrument_version__instrument")
     client: list[CheckinResponse] = []
@@ -503,8 +521,8 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     if shown == "all":
         given = base.filter(rater=Rater.CLIENT)
         if is_worker(membership.user_id, relationship):
-            withheld = withheld_from_keyworker(given).count()
-            given = shared_with_keyworker(given)
+            withheld = given.filter(WITHHELD_FROM_KEYWORKER).count()
+            given = given.exclude(WITHHELD_FROM_KEYWORKER)
         client = list(given[:limit])
     is_supervisor = supervises(membership, relationship)
     workers = base.exclude(rater=Rater.CLIENT)

@@ -44,12 +44,12 @@ from keywork.checkins.selectors import (
     sharing_choice,
     sharing_default,
     token_digest,
-    visibility_rank,
 )
 from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain.instruments import INSTRUMENTS_DIR, score_responses, shipped_instruments
 from keywork.domain.instruments import Instrument as FormDefinition
+from keywork.domain.visibility import Level
 from keywork.organisations.models import Membership, Organisation, Role
 from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
@@ -472,7 +472,7 @@ def sharing_choice_set(*, relationship: Relationship, visibility: str) -> Sharin
     if visibility not in Visibility.values:
         raise ApplicationError(_("Choose what your keyworker may see."), field="visibility")
     allowed = policy_of(relationship.organisation).keyworker_visibility
-    if visibility_rank(visibility) > visibility_rank(allowed):
+    if Level.of(visibility) > Level.of(allowed):
         raise ApplicationError(_("The service does not share that much with keyworkers."),
                                field="visibility")
     # Part of the caller's transaction when there is one (a check-in): no savepoint.

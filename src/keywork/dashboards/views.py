@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from keywork.dashboards import selectors
-from keywork.organisations.http import membership_of
+from keywork.domain.figures import SMALL_CELL
+from keywork.organisations.http import membership_of, role_required
 from keywork.organisations.models import Role
 from keywork.signals import text
 from keywork.signals.models import Alert
 
-View = Callable[..., HttpResponse]
-
-
-def roles_required(*roles: str) -> Callable[[View], View]:
-    """Signed in and acting in one of ``roles``; anyone else gets 403."""
-
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = getattr(request, "membership", None)
-            if membership is None or membership.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return require_GET(wrapper)
-
-    return decorator
+# The role pages only read: they answer GET and nothing else.
+READ = ("GET",)
 
 
 class DaysForm(forms.Form):
@@ -62,7 +42,7 @@ class AlertFilterForm(forms.Form):
     )
 
 
-@roles_required(Role.KEYWORKER, Role.SUPERVISOR)
+@role_required(Role.KEYWORKER, Role.SUPERVISOR, methods=READ)
 def keyworker(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
     rows = selectors.caseload(membership)
@@ -74,7 +54,7 @@ def keyworker(request: HttpRequest) -> HttpResponse:
     })
 
 
-@roles_required(Role.SUPERVISOR)
+@role_required(Role.SUPERVISOR, methods=READ)
 def supervisor(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
     default = membership.organisation.contact_gap_days
@@ -113,15 +93,15 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/supervisor.html", context)
 
 
-@roles_required(Role.MANAGER)
+@role_required(Role.MANAGER, methods=READ)
 def manager(request: HttpRequest) -> HttpResponse:
     figures = selectors.manager_figures(membership_of(request).organisation)
     return render(request, "dashboards/manager.html", {
-        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": selectors.MIN_CELL,
+        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": SMALL_CELL,
     })
 
 
-@roles_required(Role.RESEARCHER)
+@role_required(Role.RESEARCHER, methods=READ)
 def research(request: HttpRequest) -> HttpResponse:
     org = membership_of(request).organisation
     return render(request, "dashboards/research.html", {
@@ -132,7 +112,7 @@ def research(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@roles_required(Role.RESEARCHER)
+@role_required(Role.RESEARCHER, methods=READ)
 def research_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.research_export(membership_of(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

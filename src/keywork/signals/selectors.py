@@ -13,11 +13,8 @@ from django.utils.translation import gettext
 from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinResponse, Rater
 from keywork.checkins.selectors import (
-    client_checkins_shown,
-    client_figures_shown,
-    figures_of,
-    is_worker,
-    shared_with_keyworker,
+    WITHHELD_FROM_KEYWORKER,
+    relationship_feedback_shown,
     supervises,
 )
 from keywork.core.errors import AccessDenied
@@ -41,7 +38,7 @@ class AlertView:
 
 def describe(alert: Alert, figures: str | None) -> AlertView:
     """An alert in words for someone to whom the client's figures reach as ``figures``
-    says (``checkins.selectors.figures_shown``; a supervisor of the unit: "all"): with the
+    says (``checkins.selectors.Shown.figures``; a supervisor of the unit: "all"): with the
     client's numbers only for "all"; otherwise an alert from the client's ratings keeps its
     title and gives its reason without them."""
     facts = alert.facts or {}
@@ -57,7 +54,8 @@ def describe(alert: Alert, figures: str | None) -> AlertView:
 
 def describe_for(membership: Membership | None, alert: Alert) -> AlertView:
     """An alert in words as this person may read it (after ``get_alert_for_user``)."""
-    return describe(alert, client_figures_shown(membership, alert.relationship))
+    return describe(alert, relationship_feedback_shown(membership, alert.relationship,
+                                                       figures=True).figures)
 
 
 def alert_shown(alert: Alert, checkins_shown: str | None, *, worker: bool) -> bool:
@@ -77,13 +75,13 @@ def alert_shown(alert: Alert, checkins_shown: str | None, *, worker: bool) -> bo
 def alert_visible(membership: Membership | None, alert: Alert, relationship: Relationship
                   ) -> bool:
     """Alerts that reveal the client's ratings follow the same rule as the ratings themselves
-    (``client_checkins_shown``): the unit's supervisors always see them; the keyworker and
+    (``Shown.checkins``): the unit's supervisors always see them; the keyworker and
     deputy (a supervisor included, when they key-work this client) only as far as the policy
     and the client's choices allow (``alert_shown``). Other alerts are not filtered."""
     if membership is None:
         return False
-    return alert_shown(alert, client_checkins_shown(membership, relationship),
-                       worker=is_worker(membership.user_id, relationship))
+    shown = relationship_feedback_shown(membership, relationship)
+    return alert_shown(alert, shown.checkins, worker=shown.worker)
 
 
 def get_alert_for_user(*, user: Any, pk: int, write: bool = False,
@@ -188,10 +186,11 @@ DIM_FIELDS = ["score_" + d for d in DIMENSIONS]
 
 def dyad_for(*, membership: Membership, relationship: Relationship, months: int = 12) -> Dyad:
     """Both sides of one relationship over time, as this person may see them."""
-    shown = client_checkins_shown(membership, relationship)
-    if membership.role == Role.MANAGER:
-        shown = None
-    figures = figures_of(membership, relationship, shown)
+    # A manager sees the keyworker's side only, whatever else they may be.
+    manager = membership.role == Role.MANAGER
+    seen = relationship_feedback_shown(membership, relationship, figures=not manager)
+    shown = None if manager else seen.checkins
+    figures = None if manager else seen.figures
     since = timezone.now() - dt.timedelta(days=31 * months)
     qs = (CheckinResponse.objects.filter(relationship=relationship, submitted_at__gte=since,
                                          rater__in=(Rater.CLIENT, Rater.KEYWORKER))
@@ -200,7 +199,7 @@ def dyad_for(*, membership: Membership, relationship: Relationship, months: int 
         qs = qs.filter(rater=Rater.KEYWORKER)
     elif figures != "all":
         # A keyworker to whom some check-ins were not given in full: only the others.
-        qs = shared_with_keyworker(qs)
+        qs = qs.exclude(WITHHELD_FROM_KEYWORKER)
     if not supervises(membership, relationship):
         # A worker's own check-ins are theirs and their supervisor's to read.
         qs = qs.exclude(~Q(submitted_by_id=membership.user_id), rater=Rater.KEYWORKER)

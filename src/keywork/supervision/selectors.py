@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
-from keywork.checkins.selectors import SHOWN_ORDER, client_checkins_shown, client_figures_shown
+from keywork.checkins.selectors import relationship_feedback_shown
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
 from keywork.core.matters import Matter as Item
+from keywork.domain.visibility import SHOWN_WORDS
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship
@@ -228,7 +229,7 @@ def alert_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
     def figures_for(reader: Membership, rel: Relationship) -> str | None:
         key = (reader.user_id, rel.pk)
         if key not in figures:
-            figures[key] = client_figures_shown(reader, rel)
+            figures[key] = relationship_feedback_shown(reader, rel, figures=True).figures
         return figures[key]
 
     for alert in alerts:
@@ -241,7 +242,7 @@ def alert_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
         readers = [m for m in (worker if for_worker else None, viewer) if m is not None]
         level: str | None = "all"
         if alert.code in FROM_CLIENT_RATINGS and readers:
-            level = min((figures_for(m, rel) for m in readers), key=SHOWN_ORDER.index)
+            level = min((figures_for(m, rel) for m in readers), key=SHOWN_WORDS.index)
         view = describe(alert, level)
         items.append(Item(
             source="signals", kind="alert", title=view.title, detail=view.reason,
@@ -282,5 +283,5 @@ def pattern_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
             ref=f"pattern:{rel.pk}:{state.pattern_since:%Y%m%d%H%M%S}"
             if state.pattern_since else f"pattern:{rel.pk}",
             priority=25 if state.pattern == Pattern.AMBIVALENT else 40,
-            supervisor_only=client_checkins_shown(worker, rel) is None))
+            supervisor_only=relationship_feedback_shown(worker, rel).checkins is None))
     return items
