@@ -18,7 +18,7 @@ from keywork.checkins import services
 from keywork.checkins.models import CheckinLink, CheckinResponse, SharingChoice
 from keywork.checkins.selectors import link_for_token
 from keywork.core.errors import ApplicationError
-from keywork.signals import services as signal_services
+from keywork.signals import store as signal_store
 from keywork.signals.models import RelationshipState
 
 ANSWERS = {"match": 8, "presence": 6, "personal_professional": 9, "cooperation": 7,
@@ -121,13 +121,13 @@ def test_another_submission_that_raced_past_the_unused_link_is_refused(world):
 def test_an_evaluation_failing_in_the_database_rolls_back_alone(world, monkeypatch, caplog):
     """The evaluation writes inside the submission's transaction, behind a savepoint: a
     failure halfway through its writes leaves the check-in and its audit row intact."""
-    real = signal_services._store
+    real = signal_store.store
 
     def half_written(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(signal_services, "_store", half_written)
+    monkeypatch.setattr(signal_store, "store", half_written)
     link, _token = _link(world)
     response, created = services.client_checkin_submit(link=link, answers=ANSWERS,
                                                        idempotency_key=uuid.uuid4())

@@ -17,14 +17,15 @@ from keywork.checkins.models import CheckinResponse, Instrument, InstrumentVersi
 from keywork.contacts.models import Contact
 from keywork.core.errors import ApplicationError
 from keywork.domain.instruments import INSTRUMENTS_DIR
+from keywork.signals import store
 from keywork.signals.models import Alert, RelationshipState
 from keywork.signals.services import (
-    KEEP_FEATURES,
     alert_acknowledge,
     alert_resolve,
     relationship_evaluate,
     signals_evaluate_all,
 )
+from keywork.signals.store import KEEP_FEATURES
 
 
 def _version(code: str) -> InstrumentVersion:
@@ -106,10 +107,9 @@ def test_low_client_rating_opens_one_alert_that_is_not_duplicated(world):
 def test_pattern_change_is_remembered(world, monkeypatch, bulk_write):
     """Kept the same way by both forms of the write (a few rows as VALUES, many as one
     JSON document)."""
-    from keywork.signals import services
 
     if bulk_write:
-        monkeypatch.setattr(services, "VALUES_BELOW", 0)
+        monkeypatch.setattr(store, "VALUES_BELOW", 0)
     rel = world.relationships["own"]
     for days in (40, 26):
         _checkin(rel, "client", 85, days)
@@ -399,12 +399,11 @@ def test_the_stored_facts_features_and_alerts_are_the_engines_own(world, monkeyp
     and ``alerts_for`` give for the relationship, types included, whichever way the rows
     travel."""
     from keywork.domain import signals as engine
-    from keywork.signals import services
     from keywork.signals.reader import load_batch
     from keywork.signals.services import as_of_day
     from keywork.signals.settings import config_for
 
-    monkeypatch.setattr(services, "VALUES_BELOW", values_below)
+    monkeypatch.setattr(store, "VALUES_BELOW", values_below)
     rel = world.relationships["own"]
     for days, (client, worker) in zip((40, 26, 12, 5), ((85, 70), (60, 72), (30, 75),
                                                          (31, 74)), strict=True):
@@ -431,10 +430,51 @@ def test_the_stored_facts_features_and_alerts_are_the_engines_own(world, monkeyp
     assert _canonical(stored) == _canonical(expected)
 
 
-def test_a_bulk_run_reports_progress_per_chunk_of_relationships(world, monkeypatch):
-    from keywork.signals import services
+@pytest.mark.parametrize("values_below", [50, 0], ids=["as values", "as one document"])
+def test_a_whole_batch_reads_back_as_the_engine_gave_it(world, monkeypatch, values_below):
+    """Round trip of the store over several relationships at once: each one's state and
+    alerts, read back through the ORM, are what the engine gave for its row."""
+    from keywork.domain import signals as engine
+    from keywork.signals.reader import load_batch
+    from keywork.signals.services import as_of_day
+    from keywork.signals.settings import config_for
 
-    monkeypatch.setattr(services, "STORE_CHUNK", 2)
+    monkeypatch.setattr(store, "VALUES_BELOW", values_below)
+    rels = sorted(world.relationships.values(), key=lambda r: r.pk)
+    for n, rel in enumerate(rels):
+        for days, (client, worker) in zip((40, 26, 12), ((85, 70), (60 - 9 * n, 72),
+                                                         (30 + 20 * n, 75)), strict=True):
+            _checkin(rel, "client", client, days)
+            _checkin(rel, "keyworker", worker, days)
+        _contacts(rel, 3 + 4 * n)
+    signals_evaluate_all(organisation_id=world.org.pk)
+
+    cfg = config_for(world.org.pk)
+    result = engine.evaluate(load_batch(as_of_day=as_of_day(),
+                                        organisation_id=world.org.pk).batch, cfg)
+    columns = result.columns()
+    seen_alerts = 0
+    for i, rel_id in enumerate(result.rel_id.tolist()):
+        state = RelationshipState.objects.get(relationship_id=rel_id)
+        assert state.pattern == engine.pattern_code(result, i)
+        facts = [{"code": f.code, "params": dict(f.params), "decisive": f.decisive}
+                 for f in engine.explain(result, i, cfg)]
+        assert _canonical(state.facts) == _canonical(facts)
+        features = {name: None if np.isnan(float(columns[name][i]))
+                    else round(float(columns[name][i]), 2) for name in KEEP_FEATURES}
+        assert _canonical(state.features) == _canonical(features)
+        stored = {a.code: a.facts for a in Alert.objects.filter(relationship_id=rel_id)}
+        expected = {f.code: {"params": dict(f.params), "evidence": f.evidence,
+                             "next_step": f.next_step}
+                    for f in engine.alerts_for(result, i, cfg)}
+        assert _canonical(stored) == _canonical(expected)
+        seen_alerts += len(stored)
+    assert result.n >= 3 and seen_alerts
+
+
+def test_a_bulk_run_reports_progress_per_chunk_of_relationships(world, monkeypatch):
+
+    monkeypatch.setattr(store, "STORE_CHUNK", 2)
     ticks: list[int] = []
     summary = signals_evaluate_all(organisation_id=world.org.pk, progress=ticks.append)
     assert summary.relationships == 3
