@@ -15,22 +15,25 @@ from django.test.utils import CaptureQueriesContext
 from keywork.audit.models import AuditEvent
 from keywork.audit.services import verify_chain
 from keywork.checkins import services
-from keywork.checkins.models import CheckinLink, CheckinResponse, SharingChoice
+from keywork.checkins.models import CheckinLink, CheckinResponse, PrivateComment, SharingChoice
 from keywork.checkins.selectors import link_for_token
 from keywork.core.errors import ApplicationError
 from keywork.signals import store as signal_store
-from keywork.signals.models import RelationshipState
+from keywork.signals.models import Alert, RelationshipState
 
 ANSWERS = {"match": 8, "presence": 6, "personal_professional": 9, "cooperation": 7,
            "flexible_support": 7, "role_clarity": 9, "confirmed_power": 5}
 FORM = "application/x-www-form-urlencoded"
 
-# The round trips of a submission whose sharing choice does not change: the link with
-# everything it brings; BEGIN; the response; the link used up; SAVEPOINT; the engine's
-# read; the stored pattern and open alerts; the state; RELEASE; the chain's lock and head
-# (one round trip on PostgreSQL, two on SQLite, which has no lock to take); the audit row;
-# COMMIT. A few more for a new alert or a changed choice. The bound leaves a little room.
+# Inside a test's transaction (no BEGIN or COMMIT of its own; savepoints instead), on either
+# database: a loose bound, for the tests below that look at other things.
 MOST_QUERIES = 14
+# A submission as a running service sends it, on PostgreSQL: the link with everything it
+# brings; BEGIN; the response, the link used up and the rows along with it (a new sharing
+# choice, a comment) in one text; the chain's lock and head; the history rows and the audit
+# rows; COMMIT; then the engine's read (with what is stored of the relationship) and its
+# states and alerts in one text.
+ROUND_TRIPS = 8
 
 
 def _link(world, rel_name: str = "own") -> tuple[CheckinLink, str]:
@@ -119,8 +122,9 @@ def test_another_submission_that_raced_past_the_unused_link_is_refused(world):
 
 
 def test_an_evaluation_failing_in_the_database_rolls_back_alone(world, monkeypatch, caplog):
-    """The evaluation writes inside the submission's transaction, behind a savepoint: a
-    failure halfway through its writes leaves the check-in and its audit row intact."""
+    """Inside a caller's transaction the evaluation runs behind a savepoint: a failure
+    halfway through its writes rolls them back and leaves the check-in, its audit row and
+    the caller's transaction intact."""
     real = signal_store.store
 
     def half_written(*args, **kwargs):
@@ -172,3 +176,62 @@ def test_a_refused_submission_leaves_the_link_open_for_the_page_that_shows_the_e
     assert created
     assert link.response == response
     assert not link_is_open(link)
+
+
+def _low(rel) -> dict[str, int]:
+    return {**ANSWERS, "match": 1, "presence": 1, "personal_professional": 1,
+            "cooperation": 1, "flexible_support": 1}
+
+
+@pytest.mark.parametrize("first_choice", [False, True])
+def test_a_committed_checkin_takes_at_most_eight_round_trips(committed_world, first_choice):
+    """Counted as a running service sends them (its own BEGIN and COMMIT): the plain case
+    and the fullest one (a first sharing choice, a comment to the supervisor, low ratings
+    that open alerts)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the round trips are counted on PostgreSQL, where they cost")
+    world = committed_world
+    rel = world.relationships["own"]
+    # One check-in first, so that the form's reliable change is known to this process.
+    _, warm = _link(world)
+    assert _post(warm, visibility="nothing").status_code == 302
+    _, token = _link(world)
+    data = {**(_low(rel) if first_choice else ANSWERS), "idempotency_key": str(uuid.uuid4()),
+            "visibility": "pattern" if first_choice else "nothing",
+            "private_comment": "Please call me." if first_choice else ""}
+    alerts_before = Alert.objects.filter(relationship=rel).count()
+    with CaptureQueriesContext(connection) as captured:
+        resp = HttpClient().post(f"/c/{token}/", urlencode(data), content_type=FORM)
+    assert resp.status_code == 302
+    sqls = [q["sql"] for q in captured.captured_queries]
+    assert len(sqls) <= ROUND_TRIPS, "\n".join(s[:120] for s in sqls)
+    assert sqls.count("BEGIN") == 1, sqls
+    assert sqls.count("COMMIT") == 1, sqls
+    latest = CheckinResponse.objects.filter(relationship=rel).latest("id")
+    assert AuditEvent.objects.filter(object_type="checkinresponse",
+                                     object_id=str(latest.pk)).count() == 1
+    assert RelationshipState.objects.get(relationship=rel).evaluated_at >= latest.submitted_at
+    if first_choice:
+        assert SharingChoice.objects.get(relationship=rel).visibility == "pattern"
+        assert SharingChoice.history.filter(relationship_id=rel.pk).count() == 2
+        assert PrivateComment.objects.filter(relationship=rel).count() == 1
+        assert Alert.objects.filter(relationship=rel).count() > alerts_before
+    assert verify_chain().ok
+
+
+def test_a_committed_checkin_is_kept_when_the_evaluation_fails(committed_world, monkeypatch,
+                                                              caplog):
+    """Outside a caller's transaction the evaluation runs once the check-in is committed:
+    its failure is logged and loses nothing of the check-in."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(signal_store, "store", broken)
+    link, token = _link(committed_world)
+    assert _post(token, visibility="nothing").status_code == 302
+    response = CheckinResponse.objects.get(relationship=link.relationship)
+    assert AuditEvent.objects.filter(object_type="checkinresponse",
+                                     object_id=str(response.pk)).exists()
+    assert not RelationshipState.objects.filter(relationship=link.relationship).exists()
+    assert "signals after a check-in on relationship" in caplog.text
+    assert verify_chain().ok

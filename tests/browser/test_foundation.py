@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keywork.contacts.models import Contact
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def bworld(transactional_db):
-    """A world the live server can see. The audit log's append-only triggers stay on during
-    the test and are lifted only for the flush that empties the database afterwards."""
-    _append_only(True)
-    yield build_world()
-    _append_only(False)
-
-
-def _append_only(on: bool) -> None:
-    migration = importlib.import_module("keywork.audit.migrations.0002_append_only_trigger")
-    with connection.schema_editor() as editor:
-        migration.backward(None, editor)
-        if on:
-            migration.forward(None, editor)
+def bworld(committed_world):
+    """A world the live server can see."""
+    return committed_world
 
 
 def _second_factor(page, device) -> None:

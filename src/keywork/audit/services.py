@@ -6,8 +6,9 @@ import hashlib
 import hmac
 import json
 import weakref
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -18,6 +19,7 @@ from django.utils.translation import gettext
 
 from keywork.audit.context import current_source
 from keywork.audit.models import AuditEvent
+from keywork.core import batch
 
 GENESIS = "0" * 64
 # Any fixed 64-bit number: PostgreSQL serialises chain writers on this advisory lock.
@@ -110,6 +112,61 @@ def _lock_and_read_head() -> str | None:
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
 
 
+@dataclass
+class Together:
+    """Audit rows waiting to be written together (``together``), and the caller's own
+    statements that go to the database in the same round trip as the rows."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+    statements: list[batch.Statement] = field(default_factory=list)
+
+    def also(self, statement: batch.Statement) -> None:
+        self.statements.append(statement)
+
+
+_TOGETHER: weakref.WeakKeyDictionary[Any, Together] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def together() -> Iterator[Together]:
+    """Inside this block, ``audit_record`` adds its row to a list; when the block ends
+    without an error, the rows are chained and written in one statement, after one look at
+    the chain's head, and with them any statement given to ``Together.also``. Use it inside
+    the transaction whose writes the rows record: they are written before it ends. An error
+    in the block writes nothing (the transaction rolls back with it). A block inside
+    another adds to the outer one's list."""
+    conn = transaction.get_connection()
+    outer = _TOGETHER.get(conn)
+    if outer is not None:
+        yield outer
+        return
+    pending = _TOGETHER[conn] = Together()
+    try:
+        yield pending
+    finally:
+        del _TOGETHER[conn]
+    _write_together(conn, pending)
+
+
+def _write_together(conn: Any, pending: Together) -> None:
+    if not pending.events:
+        batch.send(pending.statements)
+        return
+    with transaction.atomic(savepoint=False):
+        held = _held_head(conn)
+        last = held.hash if held is not None else _lock_and_read_head()
+        # Stamped after the lock, as a single row is: the chain's order is the time order.
+        now = timezone.now()
+        for event in pending.events:
+            event.occurred_at = now
+            event.prev_hash = last or GENESIS
+            event.hash = last = compute_hash(event)
+        rows = batch.send([*pending.statements,
+                           batch.insert(pending.events, returning=True)])
+        batch.stored(pending.events, rows[-1])
+        _hold_head(conn, held, pending.events[-1].hash)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -122,10 +179,28 @@ def audit_record(
     object_id: str | int = "",
     detail: str = "",
 ) -> AuditEvent:
-    """Append one row to the chain. Runs in its own atomic block, serialised."""
+    """Append one row to the chain. Runs in its own atomic block, serialised; inside
+    ``together`` the row is written when that block ends."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        actor_id=actor.pk if is_user else None,
+        actor_name=(actor.get_username() if is_user else "system")[:150],
+        actor_role=role[:20],
+        organisation_id=organisation_id,
+        client_id=client_id,
+        action=action,
+        object_type=str(object_type)[:40],
+        object_id=str(object_id)[:40],
+        detail=detail[:500],
+        source=current_source(),
+    )
+    pending = _TOGETHER.get(transaction.get_connection())
+    if pending is not None:
+        pending.events.append(event)
+        return event
     # Inside a caller's transaction no savepoint is needed: if this insert fails, the
     # caller's whole write fails with it, which is what an audited write must do.
     with transaction.atomic(savepoint=False):
@@ -136,21 +211,8 @@ def audit_record(
             last: str | None = held.hash
         else:
             last = _lock_and_read_head()
-        is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor_id=actor.pk if is_user else None,
-            actor_name=(actor.get_username() if is_user else "system")[:150],
-            actor_role=role[:20],
-            organisation_id=organisation_id,
-            client_id=client_id,
-            action=action,
-            object_type=str(object_type)[:40],
-            object_id=str(object_id)[:40],
-            detail=detail[:500],
-            source=current_source(),
-            prev_hash=last or GENESIS,
-        )
+        event.occurred_at = timezone.now()
+        event.prev_hash = last or GENESIS
         event.hash = compute_hash(event)
         event.save()
         _hold_head(conn, held, event.hash)

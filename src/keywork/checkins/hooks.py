@@ -1,9 +1,11 @@
 """What the check-ins app lets higher apps plug in (registered from their ``AppConfig.ready``).
 
-- ``checkin_stored``: called inside a submission's transaction once the check-in is stored,
-  each behind its own savepoint: ``fn(*, relationship)``. The signal engine re-evaluates the
-  relationship's pattern and alerts here. A failing function is logged and rolled back alone;
-  the check-in is still stored.
+- ``checkin_stored``: called once a submission's transaction has committed, in the same
+  request: ``fn(*, relationship)``. The signal engine re-evaluates the relationship's pattern
+  and alerts here. A failing function is logged; the check-in is stored whatever happens.
+  Outside a transaction nothing is wrapped around the function, so it writes in one
+  statement (or one text, ``keywork.core.batch``) or opens its own transaction; inside a
+  caller's transaction it runs behind a savepoint.
 - ``link_loads``: further rows a check-in link loads in its one query, as ``select_related``
   paths from the link (the signal settings of the relationship's organisation), so that
   what follows a submission reads nothing again.

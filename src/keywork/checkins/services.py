@@ -13,16 +13,17 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keywork.audit.services import audit_record
+from keywork.audit.services import audit_record, together
 from keywork.checkins import hooks
 from keywork.checkins.models import (
     CheckinLink,
@@ -45,6 +46,7 @@ from keywork.checkins.selectors import (
     sharing_default,
     token_digest,
 )
+from keywork.core import batch
 from keywork.core.errors import ApplicationError
 from keywork.domain import DomainError
 from keywork.domain.instruments import INSTRUMENTS_DIR, score_responses, shipped_instruments
@@ -305,29 +307,22 @@ def _check(*, relationship: Relationship, instrument_version: InstrumentVersion,
                                  "relationships."), code="closed")
 
 
-def _store(*, relationship: Relationship, instrument_version: InstrumentVersion, rater: str,
-           answers: Mapping[str, Any], mode: str, key: uuid.UUID,
-           submitted_by: Any = None, link: CheckinLink | None = None,
-           visibility: str | None = None) -> CheckinResponse:
-    """Store one check-in and use up its link. Runs inside the caller's transaction.
-
-    Exactly once, without locking first: the key is unique, so a second request with the
-    same key fails its insert (after waiting for the first to commit) and the caller finds
-    what the first stored. The link is used up by a conditional update, so of two
-    different submissions through one link only the first to commit keeps its check-in.
-    """
+def _response_row(*, relationship: Relationship, instrument_version: InstrumentVersion,
+                  rater: str, answers: Mapping[str, Any], mode: str, key: uuid.UUID,
+                  submitted_by: Any = None, visibility: str | None = None
+                  ) -> CheckinResponse:
+    """The scored check-in, not yet stored."""
     cleaned = _clean_answers(answers)
     try:
         scores = score_responses(domain_instrument(instrument_version), cleaned)
     except DomainError as exc:
         raise ApplicationError(_("Some answers could not be read. Check them and send the "
                                  "form again."), code="answers") from exc
-    now = timezone.now()
     dims = scores.dimensions
-    response = CheckinResponse.objects.create(
+    return CheckinResponse(
         organisation_id=relationship.organisation_id, relationship=relationship,
         client_id=relationship.client_id, instrument_version=instrument_version,
-        rater=rater, submitted_at=now, submitted_by=submitted_by, mode=mode,
+        rater=rater, submitted_at=timezone.now(), submitted_by=submitted_by, mode=mode,
         answers=cleaned, score_match=dims.get("match"),
         score_presence=dims.get("presence"),
         score_personal_professional=dims.get("personal_professional"),
@@ -337,42 +332,100 @@ def _store(*, relationship: Relationship, instrument_version: InstrumentVersion,
         at_max=scores.at_max, helped=scores.free_text.get("helped", ""),
         could_be_better=scores.free_text.get("could_be_better", ""),
         visibility=visibility, idempotency_key=key)
-    if link is not None:
-        used = CheckinLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
-            used_at=now, response=response, updated_at=now)
-        if not used:
+
+
+@dataclass
+class _Along:
+    """A row stored with a check-in (the client's new sharing choice, a comment to the
+    supervisor): written in the check-in's round trip and audited with it."""
+
+    row: Any
+    statement: batch.Statement
+    returning: tuple[str, ...]
+    detail: str
+    history: bool = False  # the model keeps history rows (django-simple-history)
+    # When the statement was built: a row the database returns with another creation
+    # time was there already (it was updated, not created).
+    sent_at: Any = None
+
+
+def _write(response: CheckinResponse, link: CheckinLink | None, along: list[_Along]) -> None:
+    """Insert the check-in, use up its link and write the rows along with it. On PostgreSQL
+    all of it is one round trip: the insert and the link's conditional update are one
+    statement (the update names the new row), the other rows follow in the same text.
+
+    Exactly once, without locking first: the key is unique, so a second request with the
+    same key fails its insert (after waiting for the first to commit) and the caller finds
+    what the first stored. The link is used up by a conditional update, so of two
+    different submissions through one link only the first to commit keeps its check-in."""
+    now = response.submitted_at
+    insert = batch.insert([response], returning=True)
+    statements = [a.statement for a in along]
+    if link is not None and connection.vendor == "postgresql":
+        table = CheckinLink._meta.db_table
+        # Built from the compiled insert and the model's own table name; values are
+        # parameters.
+        used = batch.Statement(
+            f'WITH r AS ({insert.sql}) UPDATE "{table}" SET "used_at" = %s, '  # noqa: S608
+            f'"response_id" = (SELECT "id" FROM r), "updated_at" = %s '
+            f'WHERE "id" = %s AND "used_at" IS NULL RETURNING "response_id"',
+            (*insert.params, now, now, link.pk))
+        rows = batch.send([used, *statements])
+        if not rows[0]:
             # Another submission through this link committed first.
             raise _LinkTaken
-    return response
+        batch.stored([response], rows[0])
+    else:
+        rows = batch.send([insert, *statements])
+        batch.stored([response], rows[0])
+        if link is not None and not CheckinLink.objects.filter(
+                pk=link.pk, used_at__isnull=True).update(used_at=now, response=response,
+                                                         updated_at=now):
+            raise _LinkTaken
+    for item, found in zip(along, rows[1:], strict=True):
+        batch.stored([item.row], found, item.returning)
 
 
 class _LinkTaken(Exception):
     """The link was used up by another submission while this one was being stored."""
 
 
-def _audit_stored(response: CheckinResponse, *, submitted_by: Any = None) -> None:
-    if response.rater == Rater.CLIENT:
-        audit_record(actor=None, action="create", organisation_id=response.organisation_id,
-                     client_id=response.client_id, obj=response,
-                     detail=f"client check-in via {response.mode}")
-    else:
-        membership = active_membership(submitted_by)
-        audit_record(actor=submitted_by, action="create",
-                     role=membership.role if membership else "",
-                     organisation_id=response.organisation_id,
-                     client_id=response.client_id, obj=response,
-                     detail="keyworker's own check-in")
+def _audit_stored(response: CheckinResponse, along: list[_Along], *,
+                  submitted_by: Any = None) -> None:
+    """The audit rows of a check-in and the rows along with it, written together after one
+    look at the chain's head, with the history rows of those that keep history."""
+    with together() as pending:
+        if response.rater == Rater.CLIENT:
+            audit_record(actor=None, action="create",
+                         organisation_id=response.organisation_id,
+                         client_id=response.client_id, obj=response,
+                         detail=f"client check-in via {response.mode}")
+        else:
+            membership = active_membership(submitted_by)
+            audit_record(actor=submitted_by, action="create",
+                         role=membership.role if membership else "",
+                         organisation_id=response.organisation_id,
+                         client_id=response.client_id, obj=response,
+                         detail="keyworker's own check-in")
+        for item in along:
+            if item.history:
+                created = item.row.created_at == item.sent_at
+                pending.also(batch.insert([batch.history_row(item.row, update=not created)]))
+            audit_record(actor=None, action="update" if item.history else "create",
+                         organisation_id=response.organisation_id,
+                         client_id=response.client_id, obj=item.row, detail=item.detail)
 
 
 def _after_store(relationship: Relationship) -> None:
     """Let the apps that follow check-ins act on the new one (the signal engine re-evaluates
-    the relationship's pattern and alerts), inside the submission's transaction but each
-    behind a savepoint: if one fails, it is logged and rolled back alone, the check-in is
-    still stored, and the next evaluation (after another check-in, or the nightly
-    `keywork evaluate_signals`) picks it up."""
+    the relationship's pattern and alerts), once the check-in is committed. If one fails,
+    it is logged and nothing of it is kept; the check-in stays stored, and the next
+    evaluation (after another check-in, or the nightly `keywork evaluate_signals`) picks it
+    up. Inside a caller's transaction each runs behind a savepoint, so that a failure
+    leaves that transaction usable."""
     for key, fn in hooks.checkin_stored.items():
         try:
-            with transaction.atomic():
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 fn(relationship=relationship)
         except Exception:
             logger.exception("%s after a check-in on relationship %s failed", key,
@@ -383,23 +436,23 @@ def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion
             answers: Mapping[str, Any], mode: str, idempotency_key: Any,
             submitted_by: Any = None, link: CheckinLink | None = None,
             visibility: str | None = None,
-            then: Callable[[CheckinResponse], None] | None = None
+            along: Callable[[], list[_Along]] | None = None
             ) -> tuple[CheckinResponse, bool]:
-    """Check, store, evaluate and audit one submission in one transaction. The audit rows
-    come last, so the chain's lock is held only for the end of the transaction."""
+    """Check, store and audit one submission in one transaction, then let the apps that
+    follow check-ins act on it. The audit rows come last, so the chain's lock is held only
+    for the end of the transaction."""
     key = _key(idempotency_key)
     try:
         with transaction.atomic():
             _check(relationship=relationship, instrument_version=instrument_version,
                    rater=rater, submitted_by=submitted_by, link=link, key=key)
-            response = _store(relationship=relationship,
-                              instrument_version=instrument_version, rater=rater,
-                              answers=answers, mode=mode, key=key,
-                              submitted_by=submitted_by, link=link, visibility=visibility)
-            _after_store(relationship)
-            _audit_stored(response, submitted_by=submitted_by)
-            if then is not None:
-                then(response)
+            response = _response_row(
+                relationship=relationship, instrument_version=instrument_version,
+                rater=rater, answers=answers, mode=mode, key=key,
+                submitted_by=submitted_by, visibility=visibility)
+            rows = along() if along is not None else []
+            _write(response, link, rows)
+            _audit_stored(response, rows, submitted_by=submitted_by)
     except _Retried as retried:
         return retried.response, False
     except _LinkTaken:
@@ -415,10 +468,16 @@ def _submit(*, relationship: Relationship, instrument_version: InstrumentVersion
         if existing is None:
             raise
         return existing, False
+    for item in rows:
+        if isinstance(item.row, SharingChoice) and Relationship.sharing_choice.is_cached(
+                relationship):
+            # The relationship came with its choice: it has this one now.
+            Relationship.sharing_choice.related.set_cached_value(relationship, item.row)
     if link is not None:
         # Only now, when it is stored: a refused submission leaves the caller's link open.
         link.used_at = link.updated_at = response.submitted_at
         link.response = response
+    _after_store(relationship)
     return response, True
 
 
@@ -432,7 +491,7 @@ def checkin_submit(*, relationship: Relationship, instrument_version: Instrument
     key) returns what the first one stored, also when both arrive at the same moment.
     A client's check-in needs an open link, which it then uses up; a keyworker's is given
     by the relationship's keyworker. The relationship's pattern and alerts are
-    re-evaluated in the same transaction.
+    re-evaluated once it is stored.
     """
     return _submit(relationship=relationship, instrument_version=instrument_version,
                    rater=rater, answers=answers, mode=mode, idempotency_key=idempotency_key,
@@ -452,30 +511,59 @@ def client_checkin_submit(*, link: CheckinLink, answers: Mapping[str, Any],
     # Read from what came with the link: no further round trip.
     given = visibility or sharing_default(relationship)
 
-    def choices(_response: CheckinResponse) -> None:
+    def along() -> list[_Along]:
+        rows = []
         if visibility:
-            sharing_choice_set(relationship=relationship, visibility=visibility)
+            choice = _choice_along(relationship, visibility)
+            if choice is not None:
+                rows.append(choice)
         if private_comment.strip():
-            private_comment_send(relationship=relationship, text=private_comment)
+            rows.append(_comment_along(relationship, private_comment))
+        return rows
 
     return _submit(relationship=relationship, instrument_version=link.instrument_version,
                    rater=Rater.CLIENT, answers=answers, mode=link.mode,
                    idempotency_key=idempotency_key, link=link, visibility=given,
-                   then=choices)
+                   along=along)
 
 
 # --- the client's choice and comments ------------------------------------------------------------
 
 
-def sharing_choice_set(*, relationship: Relationship, visibility: str) -> SharingChoice:
-    """The client's own choice of what their keyworker sees: at most what the policy allows."""
+def _choice_check(relationship: Relationship, visibility: str) -> None:
     if visibility not in Visibility.values:
         raise ApplicationError(_("Choose what your keyworker may see."), field="visibility")
     allowed = policy_of(relationship.organisation).keyworker_visibility
     if Level.of(visibility) > Level.of(allowed):
         raise ApplicationError(_("The service does not share that much with keyworkers."),
                                field="visibility")
-    # Part of the caller's transaction when there is one (a check-in): no savepoint.
+
+
+def _choice_detail(visibility: str) -> str:
+    return f"client's choice of what the keyworker sees: {visibility}"
+
+
+def _choice_along(relationship: Relationship, visibility: str) -> _Along | None:
+    """The client's new choice as a row stored with their check-in; None when it is the
+    choice already in force. Stored as an upsert: a choice made meanwhile is replaced."""
+    _choice_check(relationship, visibility)
+    choice = sharing_choice(relationship)
+    if choice is not None and choice.visibility == visibility:
+        return None
+    row = SharingChoice(organisation_id=relationship.organisation_id,
+                        relationship_id=relationship.pk, visibility=visibility)
+    returning = ("id", "created_at")
+    statement = batch.insert([row], returning=returning,
+                             update_conflicts=("visibility", "updated_at"),
+                             unique_fields=("relationship",))
+    return _Along(row, statement, returning, _choice_detail(visibility), history=True,
+                  sent_at=row.created_at)
+
+
+def sharing_choice_set(*, relationship: Relationship, visibility: str) -> SharingChoice:
+    """The client's own choice of what their keyworker sees: at most what the policy allows."""
+    _choice_check(relationship, visibility)
+    # Part of the caller's transaction when there is one: no savepoint.
     with transaction.atomic(savepoint=False):
         choice = sharing_choice(relationship)
         if choice is not None and choice.visibility == visibility:
@@ -491,25 +579,37 @@ def sharing_choice_set(*, relationship: Relationship, visibility: str) -> Sharin
             Relationship.sharing_choice.related.set_cached_value(relationship, choice)
         audit_record(actor=None, action="update", organisation_id=relationship.organisation_id,
                      client_id=relationship.client_id, obj=choice,
-                     detail=f"client's choice of what the keyworker sees: {visibility}")
+                     detail=_choice_detail(visibility))
     return choice
 
 
-def private_comment_send(*, relationship: Relationship, text: str) -> PrivateComment:
-    """A comment from the client to the supervisors of the unit, never to the keyworker."""
+_COMMENT_DETAIL = "client's private comment to the supervisor"
+
+
+def _comment_row(relationship: Relationship, text: str) -> PrivateComment:
     text = text.strip()
     if not text:
         raise ApplicationError(_("Write your message first."), field="private_comment")
     if len(text) > 4000:
         raise ApplicationError(_("Please keep the message under 4000 characters."),
                                field="private_comment")
+    return PrivateComment(organisation_id=relationship.organisation_id,
+                          relationship=relationship, client_id=relationship.client_id,
+                          text=text)
+
+
+def _comment_along(relationship: Relationship, text: str) -> _Along:
+    row = _comment_row(relationship, text)
+    return _Along(row, batch.insert([row], returning=True), ("id",), _COMMENT_DETAIL)
+
+
+def private_comment_send(*, relationship: Relationship, text: str) -> PrivateComment:
+    """A comment from the client to the supervisors of the unit, never to the keyworker."""
+    comment = _comment_row(relationship, text)
     with transaction.atomic(savepoint=False):
-        comment = PrivateComment.objects.create(
-            organisation_id=relationship.organisation_id, relationship=relationship,
-            client_id=relationship.client_id, text=text)
+        comment.save()
         audit_record(actor=None, action="create", organisation_id=relationship.organisation_id,
-                     client_id=relationship.client_id, obj=comment,
-                     detail="client's private comment to the supervisor")
+                     client_id=relationship.client_id, obj=comment, detail=_COMMENT_DETAIL)
     return comment
 
 

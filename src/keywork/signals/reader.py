@@ -51,6 +51,10 @@ class Stored:
     resolved: dict[tuple[int, str], dt.datetime] = field(default_factory=dict)
     latest_checkin: dict[int, dt.datetime] = field(default_factory=dict)
     latest_contact: dict[int, dt.datetime] = field(default_factory=dict)
+    # Read along for a few relationships: per relationship, the place (1 = latest) of its
+    # latest scored client check-in given without sharing anything with the keyworker
+    # (absent: none). None when not read.
+    kept_private_at: dict[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,8 +234,22 @@ def _stored_parts(scope: str) -> str:
 STORED_SCOPES = 5  # how often a scope's parameters are repeated in `_stored_parts`
 
 
-def _stored_sql(n: int) -> str:
-    return _stored_parts(f"relationship_id IN ({', '.join(['%s'] * n)})")
+def _kept_private_part(scope: str) -> str:
+    """Part 5 of the stored state, for a few relationships: where among the client's
+    scored check-ins (1 = latest) the latest one that shared nothing with the keyworker
+    stands."""
+    return (f"SELECT relationship_id, 5, CAST(MIN(n) AS TEXT), "
+            f"CAST(NULL AS TIMESTAMP WITH TIME ZONE) FROM (SELECT relationship_id, "
+            f"visibility, ROW_NUMBER() OVER (PARTITION BY relationship_id ORDER BY "
+            f"submitted_at DESC, id DESC) AS n FROM checkins_checkinresponse "
+            f"WHERE {scope} AND rater = 'client' AND overall IS NOT NULL) q "
+            f"WHERE visibility = 'nothing' GROUP BY relationship_id")
+
+
+def _stored_sql(n: int, *, kept_private: bool = False) -> str:
+    scope = f"relationship_id IN ({', '.join(['%s'] * n)})"
+    sql = _stored_parts(scope)
+    return f"{sql} UNION ALL {_kept_private_part(scope)}" if kept_private else sql
 
 
 def _moment(value: Any) -> dt.datetime:
@@ -244,7 +262,10 @@ def _moment(value: Any) -> dt.datetime:
 def _add_stored(rows: Sequence[Sequence[Any]], into: Stored) -> None:
     for rel_id, part, value, moment in rows:
         rel = int(rel_id)
-        if part == 0:
+        if part == 5:
+            if into.kept_private_at is not None:
+                into.kept_private_at[rel] = int(value)
+        elif part == 0:
             into.patterns[rel] = value
         elif part == 1:
             into.open_alerts.add((rel, value))
@@ -307,11 +328,11 @@ def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
         _padded(_checkins_sql(by_id, join=""), 1, CI_COLUMNS),
         _padded(_contacts_sql(by_id, join=""), 2, CO_COLUMNS),
     ))
-    stored = Stored({}, set()) if with_stored else None
+    stored = Stored({}, set(), kept_private_at={}) if with_stored else None
     with connection.cursor() as cur:
         if stored is not None and _one_round_trip(cur):
-            cur.execute(f"{sql}; {_stored_sql(len(ids))}",
-                        [*params, *ids, *ids, *(ids * STORED_SCOPES)])
+            cur.execute(f"{sql}; {_stored_sql(len(ids), kept_private=True)}",
+                        [*params, *ids, *ids, *(ids * (STORED_SCOPES + 1))])
             rows = cur.fetchall()
             cur.nextset()
             _add_stored(cur.fetchall(), stored)
@@ -319,7 +340,8 @@ def _small_parts(relationship_ids: Sequence[int], *, with_stored: bool = False
             cur.execute(sql, [*params, *ids, *ids])
             rows = cur.fetchall()
             if stored is not None:
-                cur.execute(_stored_sql(len(ids)), ids * STORED_SCOPES)
+                cur.execute(_stored_sql(len(ids), kept_private=True),
+                            ids * (STORED_SCOPES + 1))
                 _add_stored(cur.fetchall(), stored)
     table = np.array(rows, dtype=np.float64).reshape(-1, WIDTH + 1)
     part = table[:, 0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,9 +85,11 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
         if found:
             problems[int(org_id)] = dict(found)
         result = engine.evaluate(sub, cfg)
-        # Inside a caller's transaction (a check-in) no savepoint of its own: the caller
-        # decides what a failure rolls back.
-        with transaction.atomic(savepoint=False):
+        # An organisation's chunks are stored all or none. One chunk needs no transaction
+        # of its own: its states and alerts go in one text, itself all or nothing. Inside a
+        # caller's transaction no savepoint: the caller decides what a failure rolls back.
+        several = result.n > store.STORE_CHUNK
+        with transaction.atomic(savepoint=False) if several else nullcontext():
             for start in range(0, result.n, store.STORE_CHUNK):
                 part = slice(start, start + store.STORE_CHUNK)
                 chunk = result if result.n <= store.STORE_CHUNK else result.take(part)

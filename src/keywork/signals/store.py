@@ -3,8 +3,9 @@ and the alerts it opens, in bulk.
 
 Every JSON value stored goes through one encoder (``encode``): Python structures built
 column by column from the engine's result, never JSON assembled from strings. A chunk of
-relationships is one upsert of states and one insert of alerts; a handful (a check-in's one
-relationship) travel as VALUES, more as one JSON document the database unpacks.
+relationships is one upsert of states and one insert of alerts, sent together in one round
+trip (``keywork.core.batch``); a handful (a check-in's one relationship) travel as VALUES,
+more as one JSON document the database unpacks.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from keywork.checkins.models import Rater, Visibility
+from keywork.core import batch
 from keywork.domain import signals as engine
 from keywork.domain.signals.holding import CONTACT_ALERTS, LACK_ALERTS, held, withheld
 from keywork.signals.models import Alert
@@ -138,31 +141,26 @@ def _alerts_sql(rows: int) -> str:
     return f"{head} {body} ON CONFLICT DO NOTHING"
 
 
-def _write_states(rows: list[tuple[int, int, str, Any, Any]], now: Any) -> None:
-    """(organisation, relationship, pattern, facts, features) per row."""
-    with connection.cursor() as cur:
-        if len(rows) < VALUES_BELOW:
-            cur.execute(_states_sql(len(rows)), [
-                v for o, r, p, f, e in rows
-                for v in (o, r, p, now, encode(f), encode(e), now, now, now)])
-        else:
-            document = encode([{"o": o, "r": r, "p": p, "f": f, "e": e}
-                               for o, r, p, f, e in rows])
-            cur.execute(_states_sql(0), [now, now, now, now, document])
+def _states(rows: list[tuple[int, int, str, Any, Any]], now: Any) -> batch.Statement:
+    """The upsert of (organisation, relationship, pattern, facts, features) per row."""
+    if len(rows) < VALUES_BELOW:
+        return batch.Statement(_states_sql(len(rows)), tuple(
+            v for o, r, p, f, e in rows
+            for v in (o, r, p, now, encode(f), encode(e), now, now, now)))
+    document = encode([{"o": o, "r": r, "p": p, "f": f, "e": e} for o, r, p, f, e in rows])
+    return batch.Statement(_states_sql(0), (now, now, now, now, document))
 
 
-def _write_alerts(rows: list[tuple[int, int, int, str, dict[str, Any]]], now: Any) -> None:
-    """(organisation, relationship, client, code, facts) per new alert."""
+def _alerts(rows: list[tuple[int, int, int, str, dict[str, Any]]], now: Any
+            ) -> batch.Statement:
+    """The insert of (organisation, relationship, client, code, facts) per new alert."""
     source, status = Alert._meta.get_field("source").get_default(), Alert.Status.OPEN
-    with connection.cursor() as cur:
-        if len(rows) < VALUES_BELOW:
-            cur.execute(_alerts_sql(len(rows)), [
-                v for o, r, c, k, f in rows
-                for v in (o, r, c, source, k, status, now, encode(f), now, now)])
-        else:
-            document = encode([{"o": o, "r": r, "c": c, "k": k, "f": f}
-                               for o, r, c, k, f in rows])
-            cur.execute(_alerts_sql(0), [source, status, now, now, now, document])
+    if len(rows) < VALUES_BELOW:
+        return batch.Statement(_alerts_sql(len(rows)), tuple(
+            v for o, r, c, k, f in rows
+            for v in (o, r, c, source, k, status, now, encode(f), now, now)))
+    document = encode([{"o": o, "r": r, "c": c, "k": k, "f": f} for o, r, c, k, f in rows])
+    return batch.Statement(_alerts_sql(0), (source, status, now, now, now, document))
 
 
 def _held(column: engine.FactColumn, stored: Stored, rel_ids: list[int], as_of: int
@@ -191,10 +189,14 @@ def _held(column: engine.FactColumn, stored: Stored, rel_ids: list[int], as_of: 
                 lack_days=lack_days, as_of=as_of)
 
 
-def _kept_private(rels: list[int], cfg: engine.SignalConfig) -> set[int]:
+def _kept_private(rels: list[int], cfg: engine.SignalConfig, stored: Stored) -> set[int]:
     """The relationships among ``rels`` where one of the client check-ins the rating rules
     look at (the latest ``2 × recent_checkins``) was given without sharing anything with
-    the keyworker. One query."""
+    the keyworker: from what was read along with the stored state when it was, else one
+    query."""
+    if stored.kept_private_at is not None:
+        return {r for r in rels
+                if stored.kept_private_at.get(r, math.inf) <= 2 * cfg.recent_checkins}
     marks = ", ".join(["%s"] * len(rels))
     with connection.cursor() as cur:
         cur.execute(
@@ -208,14 +210,14 @@ def _kept_private(rels: list[int], cfg: engine.SignalConfig) -> set[int]:
 
 
 def _mark_withheld(alerts: list[tuple[int, int, int, str, dict[str, Any]]],
-                   cfg: engine.SignalConfig) -> None:
+                   cfg: engine.SignalConfig, stored: Stored) -> None:
     """Marks ``withheld`` the new alerts that ``holding.withheld`` keeps from the keyworker;
     the query runs only when an alert from the client's ratings is new."""
     from_ratings = np.array([a[3] in FROM_CLIENT_RATINGS for a in alerts], dtype=bool)
     if not from_ratings.any():
         return
     private = _kept_private(sorted({a[1] for a, f in zip(alerts, from_ratings, strict=True)
-                                    if f}), cfg)
+                                    if f}), cfg, stored)
     marks = withheld(from_client_ratings=from_ratings,
                      kept_private_recently=np.array([a[1] in private for a in alerts],
                                                     dtype=bool))
@@ -254,11 +256,13 @@ def store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarr
                 alerts.append((orgs[i], rel_ids[i], clients[i], column.code,
                                {"params": params, "evidence": rule.evidence,
                                 "next_step": rule.next_step}))
-    _mark_withheld(alerts, cfg)
+    _mark_withheld(alerts, cfg, stored)
     at = connection.ops.adapt_datetimefield_value(now)
-    _write_states(list(zip(orgs, rel_ids, patterns, facts(result, cfg), features(result),
-                           strict=True)), at)
+    writes = [_states(list(zip(orgs, rel_ids, patterns, facts(result, cfg), features(result),
+                               strict=True)), at)]
     if alerts:
-        _write_alerts(alerts, at)
+        writes.append(_alerts(alerts, at))
+    # One round trip, all or nothing.
+    batch.send(writes)
     return len(alerts), changes
 
