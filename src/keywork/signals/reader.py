@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -180,10 +181,27 @@ class _Parts:
     co: dict[str, np.ndarray]
 
 
+def _in_thread(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    try:
+        return _frame(sql, params, schema)
+    finally:
+        connection.close()
+
+
 def _bulk_parts(where: str, params: list[Any], *, bulk: bool) -> _Parts:
-    rels = _frame(_rels_sql(where) + " ORDER BY r.id", params, REL_SCHEMA, bulk=bulk)
-    cis = _frame(_checkins_sql(where), params, CI_SCHEMA, bulk=bulk)
-    cos = _frame(_contacts_sql(where), params, CO_SCHEMA, bulk=bulk)
+    reads = ((_rels_sql(where) + " ORDER BY r.id", REL_SCHEMA), (_checkins_sql(where), CI_SCHEMA),
+             (_contacts_sql(where), CO_SCHEMA))
+    if bulk and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Outside a transaction each read may have a connection of its own: the database
+        # produces the contacts while this process takes in the check-ins.
+        # Each sees the database at its own moment: rows of a relationship that opened
+        # or ended in between are dropped, so that none is counted to its neighbour.
+        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+            rels, cis, cos = pool.map(lambda r: _in_thread(r[0], params, r[1]), reads)
+        ids = rels["id"]
+        cis, cos = cis.filter(pl.col("rel").is_in(ids)), cos.filter(pl.col("rel").is_in(ids))
+    else:
+        rels, cis, cos = (_frame(sql, params, schema, bulk=bulk) for sql, schema in reads)
     return _Parts(
         rel_id=rels["id"].to_numpy(), organisation_id=rels["organisation_id"].to_numpy(),
         client_id=rels["client_id"].to_numpy(), start_day=rels["start_day"].to_numpy(),

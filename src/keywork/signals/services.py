@@ -89,16 +89,26 @@ def _evaluate(*, relationship_ids: Sequence[int] | None, organisation_id: int | 
         # of its own: its states and alerts go in one text, itself all or nothing. Inside a
         # caller's transaction no savepoint: the caller decides what a failure rolls back.
         several = result.n > store.STORE_CHUNK
-        with transaction.atomic(savepoint=False) if several else nullcontext():
-            for start in range(0, result.n, store.STORE_CHUNK):
-                part = slice(start, start + store.STORE_CHUNK)
-                chunk = result if result.n <= store.STORE_CHUNK else result.take(part)
-                o, c = store.store(chunk, orgs[idx][part], loaded.client_id[idx][part], cfg, now,
-                              stored, as_of_day(day))
-                opened += o
-                changes += c
-                if progress is not None:
-                    progress(min(store.STORE_CHUNK, result.n - start))
+        writer = store.Background() if several and store.Background.usable() else None
+        try:
+            with (transaction.atomic(savepoint=False) if several and writer is None
+                  else nullcontext()):
+                for start in range(0, result.n, store.STORE_CHUNK):
+                    part = slice(start, start + store.STORE_CHUNK)
+                    chunk = result if result.n <= store.STORE_CHUNK else result.take(part)
+                    o, c = store.store(chunk, orgs[idx][part], loaded.client_id[idx][part],
+                                       cfg, now, stored, as_of_day(day),
+                                       **({"send": writer.send} if writer else {}))
+                    opened += o
+                    changes += c
+                    if progress is not None:
+                        progress(min(store.STORE_CHUNK, result.n - start))
+        except BaseException:
+            if writer is not None:
+                writer.abandon()
+            raise
+        if writer is not None:
+            writer.finish()
         codes, n = np.unique(result.pattern, return_counts=True)
         for code, k in zip(codes, n, strict=True):
             name = engine.PATTERN_CODES[int(code)]

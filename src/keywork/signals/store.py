@@ -14,11 +14,14 @@ import datetime as dt
 import itertools
 import json
 import math
+import queue
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from keywork.checkins.models import Rater, Visibility
@@ -74,9 +77,11 @@ def facts(result: engine.SignalResult, cfg: engine.SignalConfig) -> list[list[di
 
 def features(result: engine.SignalResult) -> list[dict[str, Any]]:
     """Each relationship's kept features (two decimals, None for NaN)."""
-    columns = [[None if v != v else round(v, 2)
-                for v in getattr(result, name).astype(np.float64).tolist()]
-               for name in KEEP_FEATURES]
+    table = np.round(np.stack([getattr(result, name).astype(np.float64)
+                               for name in KEEP_FEATURES]), 2)
+    columns: list[list[Any]] = table.tolist()
+    if np.isnan(table).any():
+        columns = [[None if v != v else v for v in column] for column in columns]
     return [dict(zip(KEEP_FEATURES, values, strict=True))
             for values in zip(*columns, strict=True)]
 
@@ -226,9 +231,73 @@ def _mark_withheld(alerts: list[tuple[int, int, int, str, dict[str, Any]]],
             alert[4]["withheld"] = True
 
 
+class Background:
+    """Writes a bulk run's chunks from a thread with its own connection, in one transaction,
+    while the caller prepares the next chunk: the database stores one chunk while Python
+    builds the next. ``finish`` commits and raises what went wrong, if anything; then
+    nothing of it is kept. Only outside a caller's transaction (the thread's connection
+    could not see that transaction's rows), and on PostgreSQL, where the two really run at
+    once."""
+
+    _ABANDON: list[batch.Statement] = []
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[list[batch.Statement] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="signals-store", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def usable() -> bool:
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                while (statements := self._queue.get()) is not None:
+                    if statements is self._ABANDON:
+                        raise _Abandoned
+                    batch.send(statements)
+        except _Abandoned:
+            pass
+        except BaseException as exc:  # handed to the caller in finish()
+            self._error = exc
+            while self._queue.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+    def send(self, statements: list[batch.Statement]) -> None:
+        if self._error is not None:
+            self.finish()
+        self._queue.put(statements)
+
+    def finish(self) -> None:
+        """Commit what was sent; raise the writer's error, if it had one."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abandon(self) -> None:
+        """Roll back what was sent (the caller failed halfway)."""
+        if self._thread.is_alive():
+            self._queue.put(self._ABANDON)
+            self._queue.put(None)
+            self._thread.join()
+
+
+class _Abandoned(Exception):
+    pass
+
+
+Send = Callable[[list[batch.Statement]], Any]
+
+
 def store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarray,
-          cfg: engine.SignalConfig, now: dt.datetime, stored: Stored, as_of: int
-          ) -> tuple[int, int]:
+          cfg: engine.SignalConfig, now: dt.datetime, stored: Stored, as_of: int,
+          send: Send = batch.send) -> tuple[int, int]:
     """Upsert the states and open the new alerts of the relationships in ``result`` (one
     organisation's, evaluated with ``cfg`` as of day ``as_of``): one statement for the
     states, one for the alerts. ``stored``: what was found stored for them (patterns,
@@ -263,6 +332,6 @@ def store(result: engine.SignalResult, org_ids: np.ndarray, client_ids: np.ndarr
     if alerts:
         writes.append(_alerts(alerts, at))
     # One round trip, all or nothing.
-    batch.send(writes)
+    send(writes)
     return len(alerts), changes
 

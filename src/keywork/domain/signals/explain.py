@@ -66,8 +66,13 @@ class FactColumn:
 
 
 def _nums(column: np.ndarray, rows: np.ndarray, digits: int = 1) -> list[Param]:
-    """`_num` of each given row, as Python numbers (None for NaN)."""
-    return [None if v != v else round(v, digits) for v in column[rows].tolist()]
+    """Each given row to `digits` decimals, as Python numbers (None for NaN), rounded in
+    one pass over the column (a value halfway between two steps goes to the even one)."""
+    values = np.round(column[rows].astype(np.float64), digits)
+    out: list[Param] = values.tolist()
+    if np.isnan(values).any():
+        out = [None if v != v else v for v in out]
+    return out
 
 
 def _ints(column: np.ndarray, rows: np.ndarray) -> list[Param]:
