@@ -103,6 +103,33 @@ def test_low_client_rating_opens_one_alert_that_is_not_duplicated(world):
     assert alert.facts["next_step"]
 
 
+@pytest.mark.parametrize("path", ["one round trip", "bulk"])
+def test_the_latest_of_one_days_checkins_is_the_one_given_last(world, monkeypatch, path):
+    """Check-ins of one day at 90, 90 and then 20: the drop is seen whatever order the
+    database hands the rows back in. Here they were stored last-first (as an import
+    might) and the database is kept from reading them through an index in time order."""
+    from django.db import connection
+
+    from keywork.signals import reader
+
+    if path == "bulk":
+        monkeypatch.setattr(reader, "SMALL_BELOW", 0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_indexscan = off")
+            cur.execute("SET LOCAL enable_indexonlyscan = off")
+    rel = world.relationships["own"]
+    now = timezone.now()
+    for minutes, overall in ((10, 20), (30, 90), (20, 90)):
+        _checkin(rel, "client", overall, 0)
+        CheckinResponse.objects.filter(pk=CheckinResponse.objects.latest("id").pk).update(
+            submitted_at=now - dt.timedelta(minutes=minutes))
+    relationship_evaluate(relationship_ids=[rel.pk])
+    state = RelationshipState.objects.get(relationship=rel)
+    assert state.features["client_latest"] == pytest.approx(20)
+    assert Alert.objects.filter(relationship=rel, code="client_drop").exists()
+
+
 @pytest.mark.parametrize("bulk_write", [False, True], ids=["values", "json document"])
 def test_pattern_change_is_remembered(world, monkeypatch, bulk_write):
     """Kept the same way by both forms of the write (a few rows as VALUES, many as one
