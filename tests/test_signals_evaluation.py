@@ -542,3 +542,31 @@ def test_the_trend_uses_the_monthly_forms_own_amount_between_two_monthly_checkin
     _checkin(rel, "client", 80, 20, version=monthly)
     _checkin(rel, "client", 62, 2, version=monthly)
     assert client_trend(rel).direction == "worse"
+
+
+def test_a_moment_counts_to_its_day_in_the_services_time_zone(world, monkeypatch):
+    """Half past midnight where the service is, still the evening before in UTC: the
+    contact and the check-in belong to the service's day, on every database."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from keywork.signals import reader
+
+    rel = world.relationships["own"]
+    zone = ZoneInfo(settings.TIME_ZONE)
+    local = dt.datetime(2026, 3, 10, 0, 30, tzinfo=zone)
+    assert local.astimezone(dt.UTC).date() != local.date()  # the test needs such a zone
+    Contact.objects.filter(relationship=rel).delete()
+    CheckinResponse.objects.filter(relationship=rel).delete()
+    Contact.objects.create(organisation=rel.organisation, relationship=rel, client=rel.client,
+                           worker=rel.keyworker, created_by=rel.keyworker, kind="session",
+                           initiated_by="worker", occurred_at=local)
+    _checkin(rel, "client", 60, 0)
+    CheckinResponse.objects.filter(relationship=rel).update(submitted_at=local)
+    expected = (local.date() - dt.date(1970, 1, 1)).days
+    for small in (True, False):
+        monkeypatch.setattr(reader, "SMALL_BELOW", 50 if small else 0)
+        loaded = reader.load_batch(as_of_day=expected + 1, relationship_ids=[rel.pk])
+        assert list(loaded.batch.co_day) == [expected], small
+        assert list(loaded.batch.ci_day) == [expected], small

@@ -67,10 +67,34 @@ class LoadedBatch:
 
 
 def _day(column: str) -> str:
+    """The day of a stored moment in the service's time zone, as days since 1970 (the
+    engine's days are local days: a contact at 00:30 belongs to that day, not to the
+    day before as it would in UTC)."""
     if connection.vendor == "postgresql":
         tz = ZoneInfo(settings.TIME_ZONE).key  # a valid zone name, never user input
         return f"(({column} AT TIME ZONE '{tz}')::date - DATE '1970-01-01')"
-    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+    return f"keywork_local_day({column})"
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _local_day(value: str | None) -> int | None:
+    """SQLite's ``keywork_local_day``: SQLite stores moments as UTC text and knows no
+    time zones."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return (moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date() - _EPOCH).days
+
+
+def add_sqlite_functions(*, connection: Any, **_kwargs: Any) -> None:
+    """Give a new SQLite connection the functions the reads above use."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("keywork_local_day", 1, _local_day,
+                                              deterministic=True)
 
 
 def _micros(column: str) -> str:
