@@ -273,6 +273,9 @@ KEYWORK_ENDING_GRACE_DAYS = env_int("ENDING_GRACE_DAYS", 14)
 # A client without contact for this many days is flagged on the supervisor page.
 KEYWORK_NO_CONTACT_DAYS = env_int("NO_CONTACT_DAYS", 14)
 KEYWORK_LOCAL_INSTRUMENTS = env_str("KEYWORK_LOCAL_INSTRUMENTS", "")
+# The minimal signed-in page `make bench` measures every page against (bench/floor). Off
+# in production; on under test so that its access rule is checked like every other URL's.
+KEYWORK_BENCH_FLOOR = env_bool("KEYWORK_BENCH_FLOOR", TESTING)
 
 LOGGING = {
     "version": 1,
