@@ -7,6 +7,7 @@ options and returns a flat dict of figures (a figure's goal sits next to it as
     python -m bench.run                      # everything, full size
     python -m bench.run --only engine        # one measurement (repeatable)
     python -m bench.run --scale 0.01         # a quick smoke run at 1% of the size
+    python -m bench.run --only pages         # the pages under load at 5,000 clients
 
 The machine's load average is read before and after each measurement
 (`<name>_load_before`, `<name>_load_after`); a measurement taken while the machine was busy
@@ -110,6 +111,44 @@ def bulk_pg(opts: Options) -> dict[str, Any]:
     return run_child("bench.bulk_pg", "--clients", str(clients), "--seed", str(opts.seed))
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value else default
+
+
+def pages_args(opts: Options, clients: int) -> list[str]:
+    """The pages run's options: a service of ``clients`` at full scale (less at a smaller
+    ``--scale``), two minutes measured at full scale; environment variables override
+    (BENCH_PAGES_SECONDS, BENCH_PAGES_USERS, BENCH_PAGES_WARMUP, BENCH_PAGES_THINK)."""
+    scale = min(opts.scale, 1.0)
+    seconds = os.environ.get("BENCH_PAGES_SECONDS") or str(max(20.0, 120.0 * scale))
+    args = ["--clients", str(max(300, int(clients * scale))), "--seconds", seconds,
+            "--seed", str(opts.seed)]
+    if os.environ.get("BENCH_PAGES_USERS"):
+        args += ["--users", os.environ["BENCH_PAGES_USERS"]]
+    if os.environ.get("BENCH_PAGES_EXPLAIN"):
+        args.append("--explain")
+    return args
+
+
+@measurement("pages")
+def pages(opts: Options) -> dict[str, Any]:
+    """The working day's pages, 50 signed-in staff against gunicorn, 5,000 clients."""
+    from bench.proc import run_child
+
+    clients = _env_int("BENCH_PAGES_CLIENTS", 5_000)
+    return run_child("bench.pages", *pages_args(opts, clients), "--prefix", "pages")
+
+
+@measurement("pages_50k")
+def pages_50k(opts: Options) -> dict[str, Any]:
+    """The same pages and people with 50,000 clients in the one organisation."""
+    from bench.proc import run_child
+
+    clients = _env_int("BENCH_PAGES_BIG_CLIENTS", 50_000)
+    return run_child("bench.pages", *pages_args(opts, clients), "--prefix", "pages_50k")
+
+
 def _version(dist: str) -> str | None:
     try:
         return metadata.version(dist)
@@ -123,6 +162,7 @@ def environment() -> dict[str, Any]:
         "numpy": _version("numpy"),
         "polars": _version("polars"),
         "duckdb": _version("duckdb"),
+        "gunicorn": _version("gunicorn"),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
     }

@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session as DjangoSession
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -314,6 +317,63 @@ def test_session_expires_after_the_idle_time_and_activity_keeps_it_alive(world, 
     resp = http.get(reverse("accounts:preferences"))
     assert resp.status_code == 302
     assert resp["Location"].startswith(reverse(LOGIN))
+
+
+def _session_writes(http: HttpClient, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries
+            if "django_session" in q["sql"]
+            and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def _stored_expiry(http: HttpClient) -> dt.datetime:
+    key = http.cookies[settings.SESSION_COOKIE_NAME].value
+    return DjangoSession.objects.get(session_key=key).expire_date
+
+
+def test_a_request_that_changes_nothing_does_not_write_the_session(world, frozen):
+    http = login_as(HttpClient(), world.keyworker)
+    url = reverse("accounts:preferences")
+    http.get(url)  # the first request after signing in notes when the session was seen
+    assert _session_writes(http, url) == []
+    frozen.shift(dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 1))
+    assert _session_writes(http, url) == []
+
+
+def test_the_session_is_saved_again_once_the_refresh_interval_has_passed(world, frozen):
+    http = login_as(HttpClient(), world.keyworker)
+    url = reverse("accounts:preferences")
+    http.get(url)
+    before = _stored_expiry(http)
+    frozen.shift(dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS))
+    assert len(_session_writes(http, url)) == 1
+    after = _stored_expiry(http)
+    assert after - before == dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+    assert after == timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_the_idle_timeout_is_never_longer_than_the_setting(world, frozen):
+    """Requests just inside the refresh interval do not move the expiry, so the session
+    ends at most the interval before the idle time, never after it."""
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    almost = dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 1)
+    http = login_as(HttpClient(), world.keyworker)
+    assert is_signed_in(http)
+    frozen.shift(almost)
+    assert is_signed_in(http)
+    frozen.shift(idle - almost)  # the idle time since the last save, not since the last request
+    resp = http.get(reverse("accounts:preferences"))
+    assert resp.status_code == 302
+    assert resp["Location"].startswith(reverse(LOGIN))
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session(db):
+    http = HttpClient()
+    http.get(reverse("accounts:login"))
+    http.get(reverse("health"))
+    assert settings.SESSION_COOKIE_NAME not in http.cookies
+    assert not DjangoSession.objects.exists()
 
 
 # --- language ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, Q
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keywork.accounts.models import User
@@ -479,7 +480,7 @@ def test_bulk_loading_and_removal_restore_every_index_and_foreign_key(db):
                         "('contacts_contact', 'clients_client', 'relationships_relationship')"
                         " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM "
                         "pg_constraint WHERE conrelid IN ('contacts_contact'::regclass, "
-                        "'relationships_relationship'::regclass) ORDER BY 1")
+                        "'relationships_relationship'::regclass) ORDER BY 1, 2")
             return cur.fetchall()
 
     before = schema()
@@ -552,3 +553,18 @@ def test_without_evaluate_the_demo_leaves_the_engine_to_its_own_run(demo):
     from keywork.signals.models import RelationshipState
 
     assert not RelationshipState.objects.exists()
+
+
+def test_the_planner_statistics_are_refreshed_after_the_load(db):
+    """A table filled in one transaction looks empty to PostgreSQL's planner until it is
+    analysed; the load analyses it (SQLite has no planner statistics to refresh)."""
+    with CaptureQueriesContext(connection) as captured:
+        seed()
+    analysed = [q["sql"] for q in captured.captured_queries
+                if q["sql"].strip().upper() == "ANALYZE"]
+    assert len(analysed) == (1 if connection.vendor == "postgresql" else 0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'contacts_contact'")
+            (estimate,) = cur.fetchone()
+        assert estimate == Contact.objects.count()

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client as HttpClient
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,16 +154,37 @@ def test_overdue_enquiries_raise_alerts_once_and_recording_resolves_them(world):
         Alert.Status.OPEN)
 
 
-def test_the_client_page_shows_overdue_enquiries_and_raises_the_alert(world):
+def test_the_client_page_shows_overdue_enquiries_and_leaves_the_alert_to_the_nightly_check(
+        world):
     _make_overdue(world)
     http = _http(world, "keyworker")
     page = http.get(reverse("records:client", args=[world.clients["own"].pk]))
     text = page.content.decode()
     assert "Routine enquiry: The children&#x27;s welfare" in text
-    assert Alert.objects.filter(relationship=world.relationships["own"],
-                                code="enquiry_overdue_children").count() == 1
     assert AuditEvent.objects.filter(client_id=world.clients["own"].pk,
                                      detail="safeguarding summary").exists()
+    overdue = Alert.objects.filter(relationship=world.relationships["own"],
+                                   code="enquiry_overdue_children")
+    assert not overdue.exists(), "reading the client page raised an alert"
+    call_command("check_safeguarding")
+    assert overdue.count() == 1
+    assert "Routine enquiry: The children&#x27;s welfare" in http.get(
+        reverse("records:client", args=[world.clients["own"].pk])).content.decode()
+
+
+def test_reading_the_client_page_writes_nothing_but_audit_rows(world):
+    """Overdue enquiries without their alert yet: the page shows them and writes no alert
+    (nor anything else but the record of who read what)."""
+    _make_overdue(world)
+    http = _http(world, "keyworker")
+    url = reverse("records:client", args=[world.clients["own"].pk])
+    http.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get(url).status_code == 200
+    writes = [q["sql"] for q in captured.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+              and "audit_auditevent" not in q["sql"]]
+    assert writes == []
 
 
 def test_the_interval_is_set_per_organisation_by_an_administrator(world):

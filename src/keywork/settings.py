@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "keywork.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,9 +175,13 @@ SECOND_FACTOR_ROLES = ["supervisor", "manager", "administrator"] + (
     ["keyworker"] if env_bool("KEYWORKER_2FA_REQUIRED", False) else []
 )
 
-# Idle timeout: the session expires after this many seconds without a request.
+# Idle timeout: the session expires after this many seconds without a request. It is not
+# saved on every request: keywork.accounts.middleware.IdleTimeoutMiddleware saves it again
+# once its last save is SESSION_REFRESH_SECONDS old, so it ends at most that much before the
+# idle time is up, never after.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -268,6 +273,9 @@ KEYWORK_ENDING_GRACE_DAYS = env_int("ENDING_GRACE_DAYS", 14)
 # A client without contact for this many days is flagged on the supervisor page.
 KEYWORK_NO_CONTACT_DAYS = env_int("NO_CONTACT_DAYS", 14)
 KEYWORK_LOCAL_INSTRUMENTS = env_str("KEYWORK_LOCAL_INSTRUMENTS", "")
+# The minimal signed-in page `make bench` measures every page against (bench/floor). Off
+# in production; on under test so that its access rule is checked like every other URL's.
+KEYWORK_BENCH_FLOOR = env_bool("KEYWORK_BENCH_FLOOR", TESTING)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from keywork.dashboards import views as dashboard_views
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("health", core_views.health, name="health"),
+    path("bench/floor", core_views.bench_floor, name="bench_floor"),
     path("accounts/", include("keywork.accounts.urls")),
     path("organisation/", include("keywork.organisations.urls")),
     path("clients/", include("keywork.clients.urls")),

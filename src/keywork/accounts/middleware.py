@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -9,6 +10,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+
+SEEN_KEY = "keywork_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Keeps the idle timeout without writing the session on every request.
+
+    The session is stored with an expiry of ``SESSION_COOKIE_AGE`` from its last save.
+    Instead of saving on every request, a session that holds anything is saved again only
+    when its last save is at least ``SESSION_REFRESH_SECONDS`` old (or when something in it
+    changed). A session therefore ends between ``SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS``
+    and ``SESSION_COOKIE_AGE`` after the last request: never later than the idle time, and
+    most requests read the session without writing it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # nobody signed in: never start a session for a visitor
+        now = int(time.time())
+        seen = session.get(SEEN_KEY)
+        stale = not isinstance(seen, int) or now - seen >= settings.SESSION_REFRESH_SECONDS
+        if session.modified or stale:
+            session[SEEN_KEY] = now  # saved by the session middleware on the way out
+        return response
 
 
 class UserLanguageMiddleware:

@@ -145,7 +145,11 @@ class CheckinResponse(TenantModel):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["relationship", "rater", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["relationship", "rater", "submitted_at"]),
+            # Organisation-wide figures over a period (the manager's page).
+            models.Index(fields=["organisation", "submitted_at"], name="checkins_org_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rater} check-in {self.submitted_at:%Y-%m-%d}"

@@ -80,6 +80,12 @@ class Contact(TenantModel):
         indexes = [
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["relationship", "occurred_at"]),
+            # Organisation-wide lists and figures over a period (the manager's page).
+            models.Index(fields=["organisation", "occurred_at"], name="contacts_org_occurred"),
+            # The few contacts waiting for a supervisor's review (a personal device, outside
+            # the agreed hours), newest first, without reading every contact.
+            models.Index(fields=["organisation", "-occurred_at"], name="contacts_for_review",
+                         condition=models.Q(needs_review=True)),
         ]
         constraints = [
             models.CheckConstraint(

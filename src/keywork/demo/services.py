@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -127,6 +127,7 @@ def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: b
         _seed_extras(organisation_id=org_id, seed=seed, as_of=as_of, say=say)
         audit_record(actor=None, action="system", organisation_id=org_id,
                      detail=f"demo service loaded: {clients} clients, seed {seed}")
+    analyse_after_load()
     ids = loader.base[Relationship] + 1 + np.arange(len(plan.relationship_patterns))
     planted = dict(patterns.remember_planted(ids, plan.relationship_patterns))
     if truth is not None:
@@ -136,6 +137,17 @@ def demo_seed(*, clients: int, seed: int, as_of: dt.date | None = None, reset: b
     return SeedResult(True, f"Loaded the demo service: {clients} clients, seed {seed}, "
                       f"as of {as_of:%Y-%m-%d}.", org_id, seconds, dict(loader.counts),
                       planted, offsets)
+
+
+def analyse_after_load() -> bool:
+    """PostgreSQL: refresh the planner's statistics once the rows are in. Tables filled by
+    COPY in one transaction look empty or tiny to the planner until they are analysed, and
+    it then picks nested loops and sequential scans for every page. Returns whether it ran."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return True
 
 
 def _bar(desc: str, total: int, progress: bool | None, unit: str = "rows") -> tqdm:

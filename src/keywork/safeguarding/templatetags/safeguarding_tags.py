@@ -22,15 +22,15 @@ def age_in(member: HouseholdMember, year: int) -> int | None:
 @register.inclusion_tag("safeguarding/_panel_body.html", takes_context=True)
 def safeguarding_panel(context: dict[str, Any], client: Any) -> dict[str, Any]:
     """A summary on the client page, shown after the client accessor has been passed (the
-    page is only rendered for someone who may read the client). Overdue enquiries raise
-    their alert here too. The summary is itself recorded as a view of safeguarding data."""
+    page is only rendered for someone who may read the client). It only reads: overdue
+    enquiries are shown from the due dates, and their alerts are raised by the nightly
+    ``check_safeguarding`` (recording the enquiry resolves them). The summary is itself
+    recorded as a view of safeguarding data."""
     from keywork.safeguarding.selectors import enquiries_due
-    from keywork.safeguarding.services import enquiries_check
 
     request = context.get("request")
     user = getattr(request, "user", None)
     membership = getattr(request, "membership", None)
-    enquiries_check(organisation_id=client.organisation_id, client_ids=[client.pk])
     due = enquiries_due(client)
     children = HouseholdMember.objects.filter(client=client, kind=MemberKind.CHILD,
                                               left_on__isnull=True).count()
