@@ -263,24 +263,29 @@ def test_manager_page_shows_figures_and_no_client_names(world):
     resp = _get(world, "manager", "dashboards:manager")
     assert resp.status_code == 200
     f = resp.context["f"]
+    # The episode ended today was open in the period, so its client counts.
     assert {(b.label, b.value, b.coerced) for b in f.by_legal_basis} == {
-        ("Compulsory care", 2, True), ("Voluntary", 1, False)}
+        ("Compulsory care", 2, True), ("Voluntary", 2, False)}
     # keyworker 1, colleague 2, deputy 0 open relationships
     assert (f.keyworkers, f.caseload_mean, f.caseload_median, f.caseload_max) == (3, 1.0, 1, 2)
     assert [(b.label, b.value) for b in f.caseload_buckets][:2] == [("0", 1), ("1–5", 2)]
     rates = {r.unit: r for r in f.contact_rates}
     a = rates[world.unit_a.name]
-    assert (a.contacts_4, a.clients_4, a.planned_12, a.everyday_12) == (2, 3, 1, 1)
+    assert (a.contacts, a.clients, a.planned, a.everyday) == (2, 3, 1, 1)
     assert (a.did_not_attend, a.client_started) == (50, 50)
-    assert a.rate_4 == round(2 / 3 / 4, 2)
+    assert a.rate == round(2 / 3 / f.period.weeks, 2)
     assert [(o.legal_basis, o.completed, o.dropped_out) for o in f.outcomes] == [
         ("Voluntary", 1, 0)]
     html = resp.content.decode()
     for client in world.clients.values():
         assert client.family_name not in html
         assert client.pseudonym not in html
+    # Keyworkers are named beside their caseload and its limit, and nowhere else.
+    start = html.index('<section class="card" id="caseload-limits"')
+    rest = html[:start] + html[html.index("</section>", start):]
+    assert "Keyworker Test" in html[start:]
     for worker in ("Keyworker Test", "Colleague Test", "Deputy Test"):
-        assert worker not in html
+        assert worker not in rest
 
 
 def test_manager_charts_are_svg_without_inline_styles(world):

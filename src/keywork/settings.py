@@ -277,6 +277,17 @@ KEYWORK_LOCAL_INSTRUMENTS = env_str("KEYWORK_LOCAL_INSTRUMENTS", "")
 # in production; on under test so that its access rule is checked like every other URL's.
 KEYWORK_BENCH_FLOOR = env_bool("KEYWORK_BENCH_FLOOR", TESTING)
 
+# Seconds the manager's figures of one period are kept before they are counted again (0: never
+# kept; the tests count every time unless a test asks otherwise).
+KEYWORK_FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 0 if TESTING else 600)
+# The cache holds only those figures. Files under the data directory, so that every web worker
+# on the host and `keywork count_figures` share them; memory in the tests.
+_FIGURES_CACHE: dict[str, object] = (
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 5000}})
+CACHES = {"default": _FIGURES_CACHE}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from keywork.dashboards import selectors
+from keywork.core.http import submitted
+from keywork.dashboards import selectors, services
+from keywork.dashboards.downloads import FORMATS, csv_response, xlsx_response
+from keywork.dashboards.forms import PRESET_LABELS, TargetsForm, period_from
 from keywork.domain.figures import SMALL_CELL
+from keywork.domain.periods import Period
 from keywork.organisations.http import membership_of, role_required
 from keywork.organisations.models import Role
 from keywork.signals import text
@@ -93,12 +101,56 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/supervisor.html", context)
 
 
+def _period_query(period: Period) -> str:
+    return urlencode({"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"})
+
+
 @role_required(Role.MANAGER, methods=READ)
 def manager(request: HttpRequest) -> HttpResponse:
-    figures = selectors.manager_figures(membership_of(request).organisation)
+    org = membership_of(request).organisation
+    choice = period_from(request.GET, timezone.localdate())
+    figures = selectors.manager_figures_cached(org, choice.period)
     return render(request, "dashboards/manager.html", {
-        "f": figures, "checkin_days": selectors.CHECKIN_DAYS, "min_cell": SMALL_CELL,
+        "f": figures, "min_cell": SMALL_CELL, "choice": choice,
+        "presets": list(PRESET_LABELS.items()),
+        "period_query": _period_query(choice.period),
+        "targets": selectors.targets_by_section(selectors.target_states(
+            figures, selectors.targets_for_organisation(org.pk))),
+        "cache_minutes": settings.KEYWORK_FIGURES_CACHE_SECONDS // 60,
     })
+
+
+@never_cache
+@role_required(Role.MANAGER, methods=READ)
+def manager_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if table not in selectors.TABLES or fmt not in FORMATS:
+        raise Http404
+    membership = membership_of(request)
+    choice = period_from(request.GET, timezone.localdate())
+    if choice.refused:
+        # The page says what is wrong with the period; nothing is exported.
+        return redirect(f"{reverse('dashboards:manager')}?{request.GET.urlencode()}")
+    period = choice.period
+    exported = selectors.manager_export(membership, table, period, fmt)
+    org = membership.organisation
+    filename = f"{org.slug}-{table}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        return csv_response(exported, filename)
+    heading = [f"{org.name}: {exported.title}",
+               gettext("From %(start)s to %(end)s") % {
+                   "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}]
+    return xlsx_response(exported, filename, heading)
+
+
+@role_required(Role.ADMINISTRATOR)
+def targets(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    stored = selectors.targets_for_organisation(membership.organisation_id)
+    form = TargetsForm(request.POST if request.method == "POST" else None, initial=stored)
+    done = submitted(request, form, lambda data: services.targets_save(
+        membership=membership, values={k: data.get(k) for k in form.fields}),
+        message=gettext("The targets are saved."), to="dashboards:targets")
+    return done or render(request, "dashboards/targets.html", {"form": form})
 
 
 @role_required(Role.RESEARCHER, methods=READ)
