@@ -13,13 +13,18 @@ from __future__ import annotations
 from keywork.dashboards.selectors.common import CHECKIN_DAYS, EVALUATED_STATUSES, PATTERN_ORDER
 from keywork.dashboards.selectors.keyworker import (
     ALERT_PRIORITY,
+    CASELOAD_FILTERS,
+    CASELOAD_SORTS,
     CaseloadRow,
     IntroState,
     NextKind,
     NextStep,
+    SharedFacts,
     alert_importance,
     caseload,
+    caseload_view,
     next_step,
+    shared_facts,
 )
 from keywork.dashboards.selectors.manager import (
     Bar,
@@ -51,6 +56,7 @@ from keywork.dashboards.selectors.supervisor import (
     CHANGED_DAYS,
     QUEUE_LIMIT,
     QUEUE_STATUSES,
+    SECTION_LIMIT,
     SUPERVISOR_PARTS,
     NoContactRow,
     PatternChange,
@@ -71,15 +77,15 @@ from keywork.dashboards.selectors.supervisor import (
 )
 
 __all__ = [
-    "ALERT_PRIORITY", "CHANGED_DAYS", "CHECKIN_DAYS", "EVALUATED_STATUSES", "PATTERN_ORDER",
-    "QUEUE_LIMIT", "QUEUE_STATUSES", "RESEARCH_COLUMNS", "SUPERVISOR_PARTS", "Bar",
-    "CaseloadRow", "Completion", "ContactRates", "IntroState", "ManagerFigures", "MonthMean",
-    "NextKind", "NextStep", "NoContactRow", "Outcomes", "PatternChange", "PatternShare",
-    "PatternsByWorker", "QualityBand", "QualityCell", "QueueRow", "ResearchCell", "Segment",
-    "SupervisorPage", "UnitOverview", "WorkerLoad", "WorkerPatterns", "alert_importance",
-    "alert_queue", "caseload", "changed_patterns", "checkin_completion", "legal_bases_in_use",
-    "manager_figures", "month_chart", "next_step", "overview_clients", "pattern_distribution",
-    "patterns_by_worker", "quality_and_completion", "quality_labels", "rating_trends",
-    "research_export", "research_table", "scale", "stack", "supervisor_overview",
-    "supervisor_page",
+    "ALERT_PRIORITY", "CASELOAD_FILTERS", "CASELOAD_SORTS", "CHANGED_DAYS", "CHECKIN_DAYS",
+    "EVALUATED_STATUSES", "PATTERN_ORDER", "QUEUE_LIMIT", "QUEUE_STATUSES", "RESEARCH_COLUMNS",
+    "SECTION_LIMIT", "SUPERVISOR_PARTS", "Bar", "CaseloadRow", "Completion", "ContactRates",
+    "IntroState", "ManagerFigures", "MonthMean", "NextKind", "NextStep", "NoContactRow",
+    "Outcomes", "PatternChange", "PatternShare", "PatternsByWorker", "QualityBand", "QualityCell",
+    "QueueRow", "ResearchCell", "Segment", "SharedFacts", "SupervisorPage", "UnitOverview",
+    "WorkerLoad", "WorkerPatterns", "alert_importance", "alert_queue", "caseload", "caseload_view",
+    "changed_patterns", "checkin_completion", "legal_bases_in_use", "manager_figures",
+    "month_chart", "next_step", "overview_clients", "pattern_distribution", "patterns_by_worker",
+    "quality_and_completion", "quality_labels", "rating_trends", "research_export",
+    "research_table", "scale", "shared_facts", "stack", "supervisor_overview", "supervisor_page",
 ]
