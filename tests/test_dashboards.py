@@ -115,7 +115,7 @@ def test_deputy_sees_the_client_they_cover_marked_as_deputy(world):
     (row,) = resp.context["rows"]
     assert row.client.pk == world.clients["own"].pk
     assert row.is_deputy
-    assert "deputy: covering" in resp.content.decode()
+    assert '<span class="badge">deputy</span>' in resp.content.decode()
 
 
 def test_caseload_is_audited_as_one_list_row_naming_the_clients(world):

@@ -61,8 +61,8 @@ def test_caseload_flags_each_client_at_the_threshold_of_the_no_contact_alert(wor
     assert (rows[own.pk].threshold, rows[own.pk].overdue) == (7, True)
     assert (rows[voluntary.pk].threshold, rows[voluntary.pk].overdue) == (14, False)
     html = resp.content.decode()
-    assert "flagged after 7 days" in html
-    assert "flagged after 14 days" in html
+    assert "limit 7 days" in html
+    assert "limit 14 days" in html
     assert "Contact is flagged after 14 days" not in html
 
 
@@ -70,7 +70,7 @@ def test_caseload_says_a_shared_threshold_once_above_the_table(world):
     resp = _http(world, "keyworker").get(reverse("dashboards:keyworker"))
     html = resp.content.decode()
     assert "Contact is flagged after 7 days without one." in html
-    assert "flagged after 7 days</span>" not in html  # not again on the row
+    assert "limit 7 days</span>" not in html  # not again on the row
     facts = resp.context["facts"]
     assert (facts.unit, facts.legal_basis, facts.coerced) == (
         world.unit_a.name, world.legal_basis.name, True)
@@ -133,7 +133,7 @@ def test_a_row_without_a_pattern_says_why_alerts_can_stand_beside_it(world):
                        params={"days": 30, "client_days": 30, "worker_days": 30})
     html = _http(world, "keyworker").get(reverse("dashboards:keyworker")).content.decode()
     assert "Not enough check-ins yet" not in html
-    assert "needs 2 check-ins from each side" in html
+    assert "needs 2 check-ins each side" in html
     assert "So a row can show alerts before it shows a pattern." in html
 
 
