@@ -100,7 +100,7 @@ def test_keyworker_sees_pattern_alert_and_next_step_for_own_relationship(world):
     assert '<span class="badge pattern-ambivalent_conflicted">Ambivalent and conflicted' in html
     assert reverse("signals:alert", args=[alert.pk]) in html
     assert "Client&#x27;s rating is low" in html
-    assert f'href="{reverse("signals:dyad", args=[rel.pk])}">Both sides' in html
+    assert f'class="pattern-link" href="{reverse("signals:dyad", args=[rel.pk])}"' in html
 
 
 def test_next_step_comes_from_the_most_important_open_alert(world):

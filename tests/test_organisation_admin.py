@@ -218,15 +218,21 @@ def test_code_of_an_unused_legal_basis_can_change(world, admin_http):
 
 def test_admin_changes_settings_and_it_is_audited(world, admin_http):
     resp = admin_http.post(reverse("organisations:settings"), {
-        "name": "North Service", "no_contact_days": 7, "ending_grace_days": "",
+        "name": "North Service", "ending_grace_days": "21",
         "keyworker_second_factor": "on"})
     assert resp.status_code == 302
     world.org.refresh_from_db()
-    assert (world.org.contact_gap_days, world.org.keyworker_second_factor) == (7, True)
+    assert (world.org.grace_days, world.org.keyworker_second_factor) == (21, True)
     assert not world.org.managers_see_records
     row = _last_audit()
     assert (row.action, row.client_id, row.organisation_id) == ("update", None, world.org.pk)
-    assert "no_contact_days" in row.detail
+    assert "ending_grace_days" in row.detail
+
+
+def test_days_without_contact_are_set_once_with_the_alert_not_on_the_general_settings(
+        world, admin_http):
+    html = admin_http.get(reverse("organisations:settings")).content.decode()
+    assert 'name="no_contact_days"' not in html
 
 
 # --- who may -------------------------------------------------------------------------------

@@ -222,6 +222,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of writing dates per language (``keywork/core/formats/<language>/formats.py``).
+FORMAT_MODULE_PATH = ["keywork.core.formats"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 USE_TZ = True

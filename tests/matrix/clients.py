@@ -25,6 +25,9 @@ def _episode_end(t: Target) -> dict[str, Any]:
 
 ENTRIES = [
     Entry("clients:admit", NO_CLIENT, roles=("supervisor",)),
+    Entry("clients:search", NO_CLIENT, roles=("keyworker", "supervisor", "manager"),
+          note="finds clients within the person's own scope only; the clients shown are "
+          "audited as a list"),
     Entry("records:client", READ, client_pk),
     Entry("clients:edit", WRITE, client_pk, method="post", data=_client_fields),
     Entry("clients:history", READ, client_pk),

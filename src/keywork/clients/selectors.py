@@ -227,3 +227,56 @@ def history_entries(instance: Model, *, what: str = "") -> list[HistoryEntry]:
             changes=changes))
         previous = record
     return entries
+
+
+# --- staff search for a client -------------------------------------------------------------
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_LIMIT = 25
+"""A search shows at most this many clients and says when there are more: a few letters
+more narrow it, and no page counts every match."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    problem: str  # why nothing was searched ("" when the search ran)
+    clients: list[Client]
+    more: bool  # more clients matched than are shown
+
+
+def client_search(membership: Membership, query: str) -> SearchResult:
+    """Clients within this person's scope (``clients_for_membership``) by name, reference
+    (the pseudonym) or birth year (four digits), with their open episode's unit.
+
+    A client with a protected identity is found by reference only: a name or a birth year
+    must not pick them out of a list. The clients shown are audited as one list row, as
+    any list of clients; a search that shows nobody writes nothing."""
+    query = " ".join(query.split())[:100]
+    if not query:
+        return SearchResult(query, _("Type a name, a reference or a birth year."), [], False)
+    if len(query) < SEARCH_MIN_LENGTH:
+        return SearchResult(query, _("Type at least two letters or digits."), [], False)
+    words = query.split(" ")
+    match = Q()
+    for word in words:
+        match &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    match = match & Q(protected_identity=False)
+    match |= Q(pseudonym__iexact=query)
+    if query.upper().startswith("K-") and len(query) >= 4:
+        match |= Q(pseudonym__istartswith=query, protected_identity=False)
+    if query.isdigit() and len(query) == 4:
+        match |= Q(date_of_birth__year=int(query), protected_identity=False)
+    found = list(
+        clients_for_membership(membership).filter(match)
+        .order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT + 1])
+    more = len(found) > SEARCH_LIMIT
+    found = found[:SEARCH_LIMIT]
+    open_episodes: dict[int, Episode] = {}
+    for ep in (Episode.objects.filter(client_id__in=[c.pk for c in found], end_date=None)
+               .select_related("unit").order_by("start_date", "pk")):
+        open_episodes[ep.client_id] = ep
+    for client in found:
+        client.open_episode = open_episodes.get(client.pk)  # type: ignore[attr-defined]
+    audit_list(user=membership.user, what=f"search {query[:40]!r}", clients=found)
+    return SearchResult(query, "", found, more)

@@ -6,6 +6,7 @@ app_name = "clients"
 
 urlpatterns = [
     path("admit/", views.admit, name="admit"),
+    path("search/", views.search, name="search"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/episodes/new/", views.episode_new, name="episode_new"),

@@ -20,6 +20,9 @@ from keywork.clients.forms import (
 )
 from keywork.clients.models import Client, Episode
 from keywork.clients.selectors import (
+    SEARCH_LIMIT,
+    SEARCH_MIN_LENGTH,
+    client_search,
     episodes_of_client,
     get_client_for_user,
     get_episode_for_user,
@@ -124,3 +127,15 @@ def episode_end(request: KeyworkRequest, pk: int) -> HttpResponse:
     return done or render(request, "clients/episode_end.html", {
         "episode": episode, "client": episode.client, "form": form,
         "open_relationships": relationships_to_end_first(episode)})
+
+
+@role_required(Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER, methods=("GET",))
+def search(request: KeyworkRequest) -> HttpResponse:
+    """Find a client by name, reference or birth year, within one's own scope."""
+    membership = membership_of(request)
+    asked = "q" in request.GET
+    result = client_search(membership, request.GET.get("q", "")) if asked else None
+    return render(request, "clients/search.html", {
+        "result": result, "query": request.GET.get("q", "")[:100],
+        "limit": SEARCH_LIMIT, "min_length": SEARCH_MIN_LENGTH,
+    })

@@ -26,6 +26,7 @@ from keywork.organisations.http import membership_of, role_required
 from keywork.organisations.models import Role
 from keywork.signals import text
 from keywork.signals.models import Alert
+from keywork.signals.settings import config_for
 
 # The role pages only read: they answer GET and nothing else.
 READ = ("GET",)
@@ -50,25 +51,56 @@ class AlertFilterForm(forms.Form):
     )
 
 
+class CaseloadForm(forms.Form):
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=[
+        ("", _("What needs attention first")), ("name", _("Name")),
+        ("contact", _("Longest without contact")), ("started", _("Episode start"))])
+    only = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("", _("Every client")), ("attention", _("Needing attention")),
+        ("overdue", _("Contact overdue")), ("alerts", _("With open alerts")),
+        ("formal", _("Under formal power")), ("deputy", _("Covering as deputy"))])
+
+
 @role_required(Role.KEYWORKER, Role.SUPERVISOR, methods=READ)
 def keyworker(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
     rows = selectors.caseload(membership)
+    form = CaseloadForm(request.GET or None)
+    sort = only = ""
+    if form.is_bound and form.is_valid():
+        sort, only = form.cleaned_data["sort"], form.cleaned_data["only"]
+    shown = selectors.caseload_view(rows, sort=sort, only=only)
     return render(request, "dashboards/keyworker.html", {
-        "rows": rows,
-        "gap": membership.organisation.contact_gap_days,
+        "rows": shown,
+        "total": len(rows),
+        "form": form,
+        "filtered": bool(only),
+        "facts": selectors.shared_facts(rows, membership.organisation_id),
         "attention": sum(1 for r in rows if r.attention),
         "any_private": any(r.shown is None for r in rows),
     })
 
 
+def _no_contact_thresholds(organisation_id: int) -> tuple[int, int]:
+    """Days without contact before a client is flagged: (usual, under formal power)."""
+    config = config_for(organisation_id)
+    return config.no_contact_days, config.coerced_no_contact_days
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    """This page's address with ``values`` set in its query."""
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    return f"{request.path}?{query.urlencode()}"
+
+
 @role_required(Role.SUPERVISOR, methods=READ)
 def supervisor(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
-    default = membership.organisation.contact_gap_days
-    form = DaysForm(request.GET or None, initial={"days": default})
+    form = DaysForm(request.GET or None)
     days_given = form.is_bound and form.is_valid() and bool(form.cleaned_data["days"])
-    days = form.cleaned_data["days"] if days_given else default
+    days = form.cleaned_data["days"] if days_given else None
     alert_form = AlertFilterForm(request.GET or None)
     status = code = ""
     if alert_form.is_bound and alert_form.is_valid():
@@ -80,19 +112,22 @@ def supervisor(request: HttpRequest) -> HttpResponse:
         part = "queue" if htmx.target == "alert-queue" else "units"
     page = selectors.supervisor_page(
         membership, days=days, alert_status=status, alert_code=code,
-        parts=frozenset({part}) if part else selectors.SUPERVISOR_PARTS)
+        parts=frozenset({part}) if part else selectors.SUPERVISOR_PARTS,
+        show_all=request.GET.get("all") == "1")
     context = {
         "units": page.units,
         "page": page,
         "form": form,
         "days": days,
         "days_given": days_given,
-        "default_days": default,
+        "thresholds": _no_contact_thresholds(membership.organisation_id),
         "alert_form": alert_form,
         "alert_status": status,
         "alert_code": code,
         "changed_days": selectors.CHANGED_DAYS,
         "open_status": Alert.Status.OPEN,
+        "show_all": request.GET.get("all") == "1",
+        "all_url": _with(request, all="1"),
     }
     if part == "queue":
         return render(request, "dashboards/supervisor.html#queue", context)

@@ -81,12 +81,30 @@ class LegalBasisForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "managers_see_records", "ending_grace_days", "no_contact_days",
+        # Days without contact are the no-contact alert's (Settings → Check-ins): one rule,
+        # one place, read by the alert, the caseload and the supervisor's page alike.
+        fields = ["name", "managers_see_records", "ending_grace_days",
                   "keyworker_second_factor"]
         help_texts = {
             "ending_grace_days": _("Empty: the service default."),
-            "no_contact_days": _("Empty: the service default."),
         }
 
 
 # --- Check-in policy and signal settings -----------------------------------------------------
+
+
+class PeopleFilterForm(forms.Form):
+    """Narrow the people page; an unknown value is an error on its field, never a crash."""
+
+    name = forms.CharField(label=_("Name or username"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False,
+                             choices=[("", _("Every role")), *Role.choices])
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("Every unit"))
+    active = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Active and deactivated")), ("yes", _("Active")), ("no", _("Deactivated"))])
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation).order_by("name")

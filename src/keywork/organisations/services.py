@@ -26,7 +26,7 @@ READABLE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 UNIT_FIELDS = ("name", "kind", "caseload_limit")
 LEGAL_BASIS_FIELDS = ("code", "name", "is_coerced", "powers", "confidentiality_limits",
                       "is_active", "order")
-SETTINGS_FIELDS = ("name", "managers_see_records", "ending_grace_days", "no_contact_days",
+SETTINGS_FIELDS = ("name", "managers_see_records", "ending_grace_days",
                    "keyworker_second_factor")
 
 

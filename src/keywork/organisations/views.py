@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from keywork.organisations import hooks, selectors, services
 from keywork.organisations.forms import (
     LegalBasisForm,
     MembershipForm,
+    PeopleFilterForm,
     SettingsForm,
     UnitForm,
     UserCreateForm,
@@ -38,8 +40,23 @@ administrator_required = role_required(Role.ADMINISTRATOR)
 
 @administrator_required
 def users(request: HttpRequest) -> HttpResponse:
-    memberships = selectors.memberships_for_organisation(membership_of(request).organisation)
-    return render(request, "organisations/users.html", {"memberships": memberships})
+    organisation = membership_of(request).organisation
+    form = PeopleFilterForm(request.GET or None, organisation=organisation)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {"name": data["name"], "role": data["role"], "active": data["active"],
+                   "unit_id": data["unit"].pk if data["unit"] else None}
+    show_all = request.GET.get("all") == "1"
+    memberships, more = selectors.people_filtered(
+        organisation, **filters, limit=None if show_all else selectors.PEOPLE_LIMIT)
+    query = request.GET.copy()
+    query["all"] = "1"
+    return render(request, "organisations/users.html", {
+        "memberships": memberships, "more": more, "form": form,
+        "filtered": any(filters.values()), "all_url": f"{request.path}?{query.urlencode()}",
+        "limit": selectors.PEOPLE_LIMIT,
+    })
 
 
 @never_cache

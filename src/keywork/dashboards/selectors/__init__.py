@@ -13,13 +13,18 @@ from __future__ import annotations
 from keywork.dashboards.selectors.common import CHECKIN_DAYS, EVALUATED_STATUSES, PATTERN_ORDER
 from keywork.dashboards.selectors.keyworker import (
     ALERT_PRIORITY,
+    CASELOAD_FILTERS,
+    CASELOAD_SORTS,
     CaseloadRow,
     IntroState,
     NextKind,
     NextStep,
+    SharedFacts,
     alert_importance,
     caseload,
+    caseload_view,
     next_step,
+    shared_facts,
 )
 from keywork.dashboards.selectors.manager import (
     CASELOAD_ROWS,
@@ -59,6 +64,7 @@ from keywork.dashboards.selectors.supervisor import (
     CHANGED_DAYS,
     QUEUE_LIMIT,
     QUEUE_STATUSES,
+    SECTION_LIMIT,
     SUPERVISOR_PARTS,
     NoContactRow,
     PatternChange,
@@ -80,7 +86,9 @@ from keywork.dashboards.selectors.supervisor import (
 
 __all__ = [
     "ALERT_PRIORITY",
+    "CASELOAD_FILTERS",
     "CASELOAD_ROWS",
+    "CASELOAD_SORTS",
     "CHANGED_DAYS",
     "CHECKIN_DAYS",
     "EVALUATED_STATUSES",
@@ -88,6 +96,7 @@ __all__ = [
     "QUEUE_LIMIT",
     "QUEUE_STATUSES",
     "RESEARCH_COLUMNS",
+    "SECTION_LIMIT",
     "SUPERVISOR_PARTS",
     "TABLES",
     "Bar",
@@ -110,6 +119,7 @@ __all__ = [
     "QueueRow",
     "ResearchCell",
     "Segment",
+    "SharedFacts",
     "SupervisorPage",
     "Table",
     "UnitOverview",
@@ -118,6 +128,7 @@ __all__ = [
     "alert_importance",
     "alert_queue",
     "caseload",
+    "caseload_view",
     "changed_patterns",
     "checkin_completion",
     "legal_bases_in_use",
@@ -136,6 +147,7 @@ __all__ = [
     "research_export",
     "research_table",
     "scale",
+    "shared_facts",
     "stack",
     "supervisor_overview",
     "supervisor_page",

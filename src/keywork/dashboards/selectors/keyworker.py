@@ -20,8 +20,9 @@ from keywork.dashboards.selectors.common import CHECKIN_DAYS, days_since, last_a
 from keywork.organisations.models import Membership
 from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.relationships.selectors import caseload_for_worker
-from keywork.signals.models import Alert, RelationshipState
+from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.selectors import AlertView, alert_shown, describe
+from keywork.signals.settings import config_for
 
 ALERT_PRIORITY = ("client_drop", "client_low", "gap_widening", "worker_low_early",
                   "no_contact", "client_initiated_only", "no_checkin", "client_ceiling")
@@ -72,6 +73,14 @@ class CaseloadRow:
     alerts: list[AlertView] = field(default_factory=list)
     last_client_checkin: dt.datetime | None = None
     next_step: NextStep | None = None
+    threshold: int = 14  # days without contact after which this client is flagged
+    coerced: bool = False  # under a legal basis that gives formal power
+
+    @property
+    def pattern_pending(self) -> bool:
+        """No pattern named yet although the relationship was evaluated: a pattern needs
+        check-ins from both sides, an alert reads single check-ins or contacts."""
+        return self.state is not None and self.state.pattern == Pattern.UNKNOWN
 
     @property
     def client(self) -> Client:
@@ -124,7 +133,9 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
     """
     now = timezone.now()
     today = today or timezone.localdate(now)
-    gap = membership.organisation.contact_gap_days
+    # The thresholds of the no-contact alert: the same rule flags the row, so the page and
+    # the alert never disagree about when a client has waited too long.
+    config = config_for(membership.organisation_id)
     last_checkin = Subquery(
         CheckinResponse.objects.filter(relationship=OuterRef("pk"), rater=Rater.CLIENT)
         .order_by("-submitted_at").values("submitted_at")[:1])
@@ -154,12 +165,14 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
                  else IntroState.DONE if intro.is_complete else IntroState.INCOMPLETE)
         for alert in alerts[rel.pk]:
             alert.relationship = rel  # describe() and the page need no further query
+        coerced = bool(rel.episode.legal_basis.is_coerced)
+        gap = config.coerced_no_contact_days if coerced else config.no_contact_days
         row = CaseloadRow(
             relationship=rel,
             is_deputy=rel.deputy_id == membership.user.pk,
             last_contact=last,
             days_since=days,
-            overdue=(days > gap) if days is not None else since_start > gap,
+            overdue=(days >= gap) if days is not None else since_start >= gap,
             intro=state,
             waived=bool(rel.introduction_waiver),
             shown=shown[rel.pk],
@@ -167,6 +180,8 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
             alerts=[describe(a, seen[rel.pk].figures)
                     for a in sorted(alerts[rel.pk], key=alert_importance)],
             last_client_checkin=rel.last_client_checkin,
+            threshold=gap,
+            coerced=coerced,
         )
         row.next_step = next_step(row, now)
         rows.append(row)
@@ -175,3 +190,62 @@ def caseload(membership: Membership, *, today: dt.date | None = None) -> list[Ca
                                              else never), r.client.display_name))
     audit_list(user=membership.user, what="caseload", clients=[r.client.pk for r in rows])
     return rows
+
+
+@dataclass(frozen=True)
+class SharedFacts:
+    """What every row of a caseload has in common, said once above the table."""
+
+    unit: str = ""
+    legal_basis: str = ""
+    coerced: bool | None = None  # every row under formal power (True), none (False), mixed
+    status: str = ""
+    thresholds: tuple[int, ...] = ()  # the distinct no-contact thresholds, lowest first
+    pattern_needs: int = 2  # check-ins from each side before a pattern is named
+    pending_beside_alerts: bool = False  # a row without a pattern yet shows alerts
+
+
+def shared_facts(rows: list[CaseloadRow], organisation_id: int) -> SharedFacts:
+    needs = config_for(organisation_id).min_checkins_per_side
+    if not rows:
+        return SharedFacts(pattern_needs=needs)
+
+    def common(values: list[str]) -> str:
+        return values[0] if len(set(values)) == 1 else ""
+
+    coerced = {r.coerced for r in rows}
+    return SharedFacts(
+        unit=common([r.episode.unit.name for r in rows]),
+        legal_basis=common([r.episode.legal_basis.name for r in rows]),
+        coerced=coerced.pop() if len(coerced) == 1 else None,
+        status=common([r.relationship.get_status_display() for r in rows]),
+        thresholds=tuple(sorted({r.threshold for r in rows})),
+        pattern_needs=needs,
+        pending_beside_alerts=any(r.pattern_pending and r.alerts for r in rows),
+    )
+
+
+CASELOAD_SORTS = ("attention", "name", "contact", "started")
+CASELOAD_FILTERS = ("attention", "overdue", "alerts", "formal", "deputy")
+
+
+def caseload_view(rows: list[CaseloadRow], *, sort: str = "", only: str = ""
+                  ) -> list[CaseloadRow]:
+    """The rows in the order asked for, narrowed to one kind: no further query."""
+    keep = {
+        "attention": lambda r: r.attention > 0,
+        "overdue": lambda r: r.overdue,
+        "alerts": lambda r: bool(r.alerts),
+        "formal": lambda r: r.coerced,
+        "deputy": lambda r: r.is_deputy,
+    }.get(only)
+    out = [r for r in rows if keep(r)] if keep else list(rows)
+    never = 10**6
+    if sort == "name":
+        out.sort(key=lambda r: (r.client.display_name.casefold(), r.relationship.pk))
+    elif sort == "contact":
+        out.sort(key=lambda r: (-(r.days_since if r.days_since is not None else never),
+                                r.client.display_name))
+    elif sort == "started":
+        out.sort(key=lambda r: (r.episode.start_date, r.relationship.pk))
+    return out

@@ -10,8 +10,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from keywork.checkins.selectors import feedback_shown
@@ -31,6 +46,7 @@ from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.signals import text
 from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.selectors import AlertView, describe
+from keywork.signals.settings import config_for
 
 # --- the units I am responsible for ---------------------------------------------------------
 
@@ -73,15 +89,76 @@ class UnitOverview:
     no_contact: list[NoContactRow] = field(default_factory=list)
     proposed: list[Relationship] = field(default_factory=list)
     for_review: list[Contact] = field(default_factory=list)
+    # How many there are in each list, when more exist than are shown.
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def more(self, part: str) -> int:
+        """How many of ``part`` are not shown."""
+        shown = len(getattr(self, part))
+        return max(0, self.totals.get(part, shown) - shown)
+
+    @property
+    def more_without_introduction(self) -> int:
+        return self.more("without_introduction")
+
+    @property
+    def more_no_contact(self) -> int:
+        return self.more("no_contact")
+
+    @property
+    def more_proposed(self) -> int:
+        return self.more("proposed")
+
+    @property
+    def more_for_review(self) -> int:
+        return self.more("for_review")
 
 
-def supervisor_overview(membership: Membership, *, days: int,
-                        today: dt.date | None = None, audit: bool = True
-                        ) -> list[UnitOverview]:
+SECTION_LIMIT = 8
+"""Each list of a unit shows this many rows first, with how many there are and a way to
+every row: a unit of 400 clients stays one screen, not 750 rows."""
+
+
+M = TypeVar("M", bound=Model)
+
+
+def bounded(qs: QuerySet[M], unit: str, order: tuple[Any, ...], limit: int | None
+            ) -> tuple[list[M], dict[int, int]]:
+    """The first ``limit`` rows of each unit (None: every row) and how many each unit has,
+    in one query: a row number and a count over each unit, then the rows numbered up to
+    the limit."""
+    order_by = [F(o[1:]).desc() if isinstance(o, str) and o.startswith("-")
+                else F(o) if isinstance(o, str) else o for o in order]
+    qs = qs.annotate(
+        unit_row=Window(RowNumber(), partition_by=[F(unit)], order_by=order_by),
+        unit_total=Window(Count("pk"), partition_by=[F(unit)]),
+    ).order_by(*order)
+    if limit is not None:
+        qs = qs.filter(unit_row__lte=limit)
+    rows = list(qs)
+    totals: dict[int, int] = {}
+    for row in rows:
+        totals[_unit_of(row, unit)] = row.unit_total  # type: ignore[attr-defined]
+    return rows, totals
+
+
+def _unit_of(row: Model, path: str) -> int:
+    value: object = row
+    for part in path.split("__"):
+        value = getattr(value, part)
+    assert isinstance(value, int)
+    return value
+
+
+def supervisor_overview(membership: Membership, *, days: int | None,
+                        today: dt.date | None = None, audit: bool = True,
+                        limit: int | None = SECTION_LIMIT) -> list[UnitOverview]:
     """Per unit the supervisor is responsible for: open episodes, caseloads, relationships
-    without an introduction, clients without contact for ``days`` days, proposals waiting
-    and personal-device contacts to review. Seven queries, whatever the size. With
-    ``audit=False`` the caller audits the clients shown (``overview_clients``)."""
+    without an introduction, clients without contact for ``days`` days (None: as long as
+    the no-contact alert waits for each client), proposals waiting
+    and personal-device contacts to review; each list its first ``limit`` rows (None:
+    all) and how many there are. Eight queries, whatever the size. With ``audit=False``
+    the caller audits the clients shown (``overview_clients``)."""
     today = today or timezone.localdate()
     org = membership.organisation
     units = list(membership.units.filter(organisation=org).order_by("name"))
@@ -118,27 +195,55 @@ def supervisor_overview(membership: Membership, *, days: int,
         overview.workers.sort(key=lambda w: (-w.keyworker_of, w.name))
 
     rel_qs = open_rels.select_related("client", "episode", "keyworker")
-    for rel in rel_qs.filter(status__in=(Status.PROPOSED, Status.ACTIVE),
-                             introduction__isnull=True).order_by("proposed_on"):
+    rels, totals = bounded(rel_qs.filter(status__in=(Status.PROPOSED, Status.ACTIVE),
+                                         introduction__isnull=True),
+                           "episode__unit_id", ("proposed_on", "pk"), limit)
+    for rel in rels:
         out[rel.episode.unit_id].without_introduction.append(rel)
-    for rel in rel_qs.filter(status=Status.PROPOSED).order_by("proposed_on"):
+    for unit_id, n in totals.items():
+        out[unit_id].totals["without_introduction"] = n
+    rels, totals = bounded(rel_qs.filter(status=Status.PROPOSED), "episode__unit_id",
+                           ("proposed_on", "pk"), limit)
+    for rel in rels:
         rel.days_waiting = (today - rel.proposed_on).days  # type: ignore[attr-defined]
         out[rel.episode.unit_id].proposed.append(rel)
+    for unit_id, n in totals.items():
+        out[unit_id].totals["proposed"] = n
 
-    cutoff = timezone.now() - dt.timedelta(days=days)
+    now = timezone.now()
+    if days is None:
+        # The no-contact alert's own thresholds: fewer days for a client under formal power.
+        config = config_for(org.pk)
+        late = Q()
+        for coerced, limit_days in ((True, config.coerced_no_contact_days),
+                                    (False, config.no_contact_days)):
+            # Flagged once ``limit_days`` whole days have passed, counted by the local
+            # date as the engine counts them: the last contact was before this midnight.
+            last_day = today - dt.timedelta(days=limit_days)
+            midnight = timezone.make_aware(
+                dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min))
+            late |= Q(legal_basis__is_coerced=coerced) & (
+                Q(last_contact__lt=midnight)
+                | Q(last_contact__isnull=True, start_date__lte=last_day))
+    else:
+        cutoff = now - dt.timedelta(days=days)
+        late = (Q(last_contact__lt=cutoff)
+                | Q(last_contact__isnull=True, start_date__lte=cutoff.date()))
     keyworker_now = Subquery(
         Relationship.objects.filter(episode=OuterRef("pk"), status__in=OPEN_STATUSES)
         .order_by("-proposed_on").values("keyworker_id")[:1])
     quiet = (
         Episode.objects.filter(organisation=org, unit_id__in=ids, end_date__isnull=True)
-        .select_related("client")
+        .select_related("client", "legal_basis")
         .annotate(last_contact=last_attended_contact(client=OuterRef("client_id")),
                   keyworker_id=keyworker_now)
-        .filter(Q(last_contact__lt=cutoff)
-                | Q(last_contact__isnull=True, start_date__lte=cutoff.date()))
-        .order_by(F("last_contact").asc(nulls_first=True), "start_date")
+        .filter(late)
     )
-    quiet_list = list(quiet)
+    quiet_rows, totals = bounded(
+        quiet, "unit_id", (F("last_contact").asc(nulls_first=True), "start_date", "pk"), limit)
+    quiet_list: list[Any] = list(quiet_rows)  # episodes with their two annotations
+    for unit_id, n in totals.items():
+        out[unit_id].totals["no_contact"] = n
     kw_names = user_names(e.keyworker_id for e in quiet_list)
     for ep in quiet_list:
         last = ep.last_contact
@@ -148,11 +253,15 @@ def supervisor_overview(membership: Membership, *, days: int,
             keyworker=kw_names.get(ep.keyworker_id, ""),
         ))
 
-    for contact in (Contact.objects.filter(organisation=org, needs_review=True,
-                                           relationship__episode__unit_id__in=ids)
-                    .select_related("client", "worker", "relationship__episode")
-                    .order_by("-occurred_at")):
+    contacts, totals = bounded(
+        Contact.objects.filter(organisation=org, needs_review=True,
+                               relationship__episode__unit_id__in=ids)
+        .select_related("client", "worker", "relationship__episode"),
+        "relationship__episode__unit_id", ("-occurred_at", "pk"), limit)
+    for contact in contacts:
         out[contact.relationship.episode.unit_id].for_review.append(contact)
+    for unit_id, n in totals.items():
+        out[unit_id].totals["for_review"] = n
 
     overviews = [out[u.pk] for u in units]
     if audit:
@@ -176,7 +285,7 @@ CHANGED_DAYS = 30
 
 PRIVATE = "private"
 QUEUE_STATUSES = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -385,16 +494,18 @@ class SupervisorPage:
     changes: list[PatternChange] = field(default_factory=list)
 
 
-def supervisor_page(membership: Membership, *, days: int, alert_status: str = "",
+def supervisor_page(membership: Membership, *, days: int | None, alert_status: str = "",
                     alert_code: str = "", parts: frozenset[str] = SUPERVISOR_PARTS,
-                    today: dt.date | None = None) -> SupervisorPage:
+                    today: dt.date | None = None, show_all: bool = False) -> SupervisorPage:
     """The parts of the supervisor's page that are asked for, audited as one list naming
-    every client shown. A fixed number of queries, whatever the size of the units."""
+    every client shown. A fixed number of queries, whatever the size of the units; each
+    list of a unit bounded to ``SECTION_LIMIT`` rows unless ``show_all``."""
     page = SupervisorPage()
     ids = list(membership.units.filter(organisation_id=membership.organisation_id)
                .values_list("pk", flat=True))
     if "units" in parts:
-        page.units = supervisor_overview(membership, days=days, today=today, audit=False)
+        page.units = supervisor_overview(membership, days=days, today=today, audit=False,
+                                         limit=None if show_all else SECTION_LIMIT)
     own = (_own_figures(membership, ids)
            if ids and parts & {"patterns", "changes", "queue"} else {})
     private = {pk for pk, value in own.items() if value is None}
