@@ -459,7 +459,7 @@ def test_gifts_register_filters_by_date_and_downloads_csv_for_supervisors_and_ma
 def test_relationship_page_shows_the_boundaries_panel(world):
     rel = world.relationships["own"]
     _declare(world)
-    page = _as(world, "keyworker").get(reverse("records:relationship", args=[rel.pk]))
+    page = _as(world, "keyworker").get(reverse("records:relationship", args=[rel.pk]), follow=True)
     assert b"Professional boundaries" in page.content
     assert reverse("boundaries:relationship", args=[rel.pk]).encode() in page.content
 

@@ -41,10 +41,10 @@ def _data(**kw):
 def test_relationship_page_shows_the_open_points_while_ending_and_nothing_before(world):
     rel = world.relationships["own"]
     http = _http(world.keyworker)
-    page = http.get(reverse("records:relationship", args=[rel.pk])).content.decode()
+    page = http.get(reverse("records:relationship", args=[rel.pk]), follow=True).content.decode()
     assert "Ending well" not in page
     _ending(world)
-    page = http.get(reverse("records:relationship", args=[rel.pk])).content.decode()
+    page = http.get(reverse("records:relationship", args=[rel.pk]), follow=True).content.decode()
     assert "Ending well" in page
     assert "the client&#x27;s progress, named" in page
     assert reverse("endings:checklist", args=[rel.pk]) in page
@@ -57,7 +57,7 @@ def test_keyworker_writes_the_checklist_and_only_the_last_checkin_stays_open(wor
     checklist = EndingChecklist.objects.get(relationship=rel)
     assert checklist.handover_to == "Community team"
     assert checklist.updated_by == world.keyworker
-    page = _http(world.supervisor).get(reverse("records:relationship", args=[rel.pk]))
+    page = _http(world.supervisor).get(reverse("records:relationship", args=[rel.pk]), follow=True)
     body = page.content.decode()
     assert "Kept every appointment" in body
     assert "the client&#x27;s last check-in" in body
@@ -78,7 +78,7 @@ def test_supervisor_changes_it_and_every_version_is_kept(world):
     assert checklist.history.count() == 2
     assert checklist.history.earliest().handover_to == "Community team"
     assert checklist.updated_by == world.supervisor
-    page = _http(world.keyworker).get(reverse("records:relationship", args=[rel.pk]))
+    page = _http(world.keyworker).get(reverse("records:relationship", args=[rel.pk]), follow=True)
     assert "Every point of the ending checklist is done." in page.content.decode()
 
 
@@ -114,7 +114,7 @@ def test_last_checkin_link_is_made_remembered_and_counts_once_used(world):
     CheckinLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
     checklist.refresh_from_db()
     assert checklist.last_checkin_done
-    page = _http(world.keyworker).get(reverse("records:relationship", args=[rel.pk]))
+    page = _http(world.keyworker).get(reverse("records:relationship", args=[rel.pk]), follow=True)
     assert "Given on" in page.content.decode()
 
 
@@ -145,7 +145,7 @@ def test_after_closing_the_checklist_is_kept_as_it_was(world):
     assert EndingChecklist.objects.get(relationship=rel).progress_named.startswith("Kept")
     resp = http.post(reverse("endings:last_checkin", args=[rel.pk]))
     assert resp.status_code == 302
-    page = http.get(reverse("records:relationship", args=[rel.pk])).content.decode()
+    page = http.get(reverse("records:relationship", args=[rel.pk]), follow=True).content.decode()
     assert "Ending well" in page
     assert "Kept every appointment" in page
 

@@ -206,8 +206,7 @@ def test_client_proposes_a_goal_and_it_waits_for_the_keyworker_to_discuss(world)
     assert goal.proposed_by == "client"
     assert goal.created_by is None
     http = login_as(HttpClient(), world.keyworker)
-    rel_page = http.get(reverse("records:relationship",
-                                args=[world.relationships["own"].pk])).content.decode()
+    rel_page = http.get(world.relationships["own"].get_absolute_url()).content.decode()
     assert "Learn to cook" in rel_page
     assert "proposal from the client to discuss" in rel_page
     resp = http.post(reverse("goals:take_up", args=[goal.pk]), {

@@ -170,7 +170,7 @@ def test_formal_power_needs_the_legal_basis_and_the_balance_shows_both(world):
                               "adv-mandate": str(mandate.pk)}).status_code == 302
     assert _log(http, rel, **{"adv-basis": "mandate",
                               "adv-mandate": str(mandate.pk)}).status_code == 302
-    page = http.get(reverse("records:relationship", args=[rel.pk])).content.decode()
+    page = http.get(reverse("records:relationship", args=[rel.pk]), follow=True).content.decode()
     assert "2 contacts on the client's mandate (67%)" in page
     assert "1 contact under formal power (33%)" in page
     client_page = HttpClient().get(

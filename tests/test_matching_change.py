@@ -160,7 +160,7 @@ def test_the_outgoing_keyworker_hands_over_without_seeing_a_private_reason(world
     change = ChangeRequest.objects.get()
     _approve(world, change, world.colleague)
     kw = login_as(HttpClient(), world.keyworker)
-    rel_page = kw.get(reverse("records:relationship", args=[change.relationship_id]))
+    rel_page = kw.get(reverse("records:relationship", args=[change.relationship_id]), follow=True)
     assert reverse("matching:handover", args=[change.pk]) in rel_page.content.decode()
     assert REASON not in rel_page.content.decode()
     page = kw.get(reverse("matching:handover", args=[change.pk]))
@@ -175,7 +175,7 @@ def test_the_outgoing_keyworker_hands_over_without_seeing_a_private_reason(world
     assert change.handover_by == world.keyworker
     # The new keyworker reads the handover on the new relationship, not the reason.
     new_page = login_as(HttpClient(), world.colleague).get(
-        reverse("records:relationship", args=[change.new_relationship_id]))
+        reverse("records:relationship", args=[change.new_relationship_id]), follow=True)
     text = new_page.content.decode()
     assert "Ask about her daughter." in text
     assert REASON not in text
@@ -206,11 +206,11 @@ def test_a_pending_request_is_hidden_from_the_keyworker(world, token):
     kw = login_as(HttpClient(), world.keyworker)
     assert kw.get(reverse("matching:request", args=[change.pk])).status_code == 404
     assert kw.get(reverse("matching:handover", args=[change.pk])).status_code == 404
-    page = kw.get(reverse("records:relationship", args=[change.relationship_id]))
+    page = kw.get(reverse("records:relationship", args=[change.relationship_id]), follow=True)
     assert REASON not in page.content.decode()
     assert "Change of keyworker" not in page.content.decode()
     sup_page = login_as(HttpClient(), world.supervisor).get(
-        reverse("records:relationship", args=[change.relationship_id]))
+        reverse("records:relationship", args=[change.relationship_id]), follow=True)
     assert REASON in sup_page.content.decode()
 
 

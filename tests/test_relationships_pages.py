@@ -221,10 +221,10 @@ def test_supervisor_changes_the_deputy_and_a_keyworker_cannot(world):
 
 def test_relationship_page_shows_lifecycle_contacts_and_history(world):
     rel = world.relationships["own"]
-    page = _as(world, "deputy").get(_url("records:relationship", rel.pk)).content.decode()
+    page = _as(world, "deputy").get(rel.get_absolute_url()).content.decode()
     assert "First allocation for this episode" in page
     assert "You have to tell them if my kids are not safe." in page
     assert "Talked about the week ahead." in page
-    assert "History of this relationship" in page
+    assert "History of the relationship with" in page
     assert "Introduction" in page
-    assert _as(world, "colleague").get(_url("records:relationship", rel.pk)).status_code == 404
+    assert _as(world, "colleague").get(rel.get_absolute_url()).status_code == 404

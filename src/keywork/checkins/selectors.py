@@ -472,6 +472,8 @@ class Trend:
 
 
 TREND_EARLIER = 3
+# Scored client check-ins needed before a trend is told (the latest and one before it).
+TREND_NEEDS = 2
 
 
 def client_trend(relationship: Relationship) -> Trend:
@@ -479,7 +481,7 @@ def client_trend(relationship: Relationship) -> Trend:
         relationship=relationship, rater=Rater.CLIENT, overall__isnull=False)
         .select_related("instrument_version").order_by("-submitted_at", "-id")
         [:TREND_EARLIER + 1])
-    if len(rows) < 2:
+    if len(rows) < TREND_NEEDS:
         return Trend("unknown", len(rows))
     latest, earlier = rows[0], rows[1:]
     assert latest.overall is not None
@@ -508,16 +510,23 @@ class RelationshipCheckins:
     # Client check-ins the viewer may not open because the client gave them with a more
     # private choice than the one in force now.
     withheld: int = 0
+    # How many there are of each list in all (asked for with ``counts``; None otherwise),
+    # for a page that shows only the latest few.
+    client_total: int | None = None
+    worker_total: int | None = None
 
 
 def checkins_for_page(*, membership: Membership, relationship: Relationship,
-                      limit: int = 50) -> RelationshipCheckins:
-    """Only after the relationship accessor has been passed."""
+                      limit: int = 50, counts: bool = False) -> RelationshipCheckins:
+    """Only after the relationship accessor (or the client's) has been passed. A fixed
+    number of queries whatever the number of check-ins; ``counts`` adds the totals of both
+    lists (two more)."""
     shown = relationship_feedback_shown(membership, relationship).checkins
     base = CheckinResponse.objects.filter(relationship=relationship).select_related(
         "submitted_by", "instrument_version__instrument")
     client: list[CheckinResponse] = []
     withheld = 0
+    given = base.none()
     if shown == "all":
         given = base.filter(rater=Rater.CLIENT)
         if is_worker(membership.user_id, relationship):
@@ -531,8 +540,14 @@ def checkins_for_page(*, membership: Membership, relationship: Relationship,
     private_to_supervisor = is_supervisor and not is_worker(membership.user_id, relationship)
     unread = (PrivateComment.objects.filter(relationship=relationship, read_at__isnull=True)
               .count() if private_to_supervisor else None)
+    worker_rows = list(workers[:limit])
+    client_total = worker_total = None
+    if counts:
+        client_total = given.count()
+        worker_total = workers.count()
     return RelationshipCheckins(
-        client_shown=shown, client_responses=client, worker_responses=list(workers[:limit]),
+        client_shown=shown, client_responses=client, worker_responses=worker_rows,
+        client_total=client_total, worker_total=worker_total,
         pattern=hooks.pattern_label(relationship) if shown else "",
         trend=client_trend(relationship) if shown else None,
         visibility=str(keyworker_visibility(relationship).label), supervises=is_supervisor,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from keywork.contacts import hooks
 from keywork.contacts.models import Channel, Contact, Initiator, Kind
 from keywork.contacts.services import EDITABLE
 
@@ -71,3 +72,26 @@ class AddendumForm(forms.Form):
         help_text=_("The signed note stays as it was; this is added below it with your name "
                     "and the time."),
         error_messages={"required": _("Write the correction.")})
+
+
+def contact_part_forms(data: Any, *, relationship: Any) -> list[tuple[hooks.ContactPart, Any]]:
+    """The sub-forms other apps add to the contact form (what an advocacy contact rested
+    on), bound to ``data`` on a POST: the same parts wherever the form is shown."""
+    return [(part, part.form(data, relationship=relationship, prefix=part.prefix))
+            for part in hooks.contact_parts]
+
+
+def contact_form_context(relationship: Any, form: ContactForm | None = None,
+                         parts: list[tuple[hooks.ContactPart, Any]] | None = None, *,
+                         inline: bool = False) -> dict[str, Any]:
+    """What the one contact form (``contacts/fragments.html#contact_form``) needs, on the
+    log page and inline on the client's page alike."""
+    if parts is None:
+        parts = contact_part_forms(None, relationship=relationship)
+    return {
+        "contact_form": form if form is not None else ContactForm(),
+        "contact_parts": [{"template": part.template, "form": part_form}
+                          for part, part_form in parts],
+        "log_relationship": relationship,
+        "inline": inline,
+    }

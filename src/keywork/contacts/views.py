@@ -18,7 +18,12 @@ from django_htmx.http import reswap, retarget
 from keywork.clients.models import Client
 from keywork.clients.selectors import may_write_client
 from keywork.contacts import hooks, services
-from keywork.contacts.forms import AddendumForm, ContactForm
+from keywork.contacts.forms import (
+    AddendumForm,
+    ContactForm,
+    contact_form_context,
+    contact_part_forms,
+)
 from keywork.contacts.models import Contact
 from keywork.contacts.selectors import (
     TIMELINE_MAX,
@@ -98,8 +103,9 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data)
     # Parts other apps add (what an advocacy contact rested on), recorded with the contact.
-    parts = [(part, part.form(data, relationship=rel, prefix=part.prefix))
-             for part in hooks.contact_parts]
+    parts = contact_part_forms(data, relationship=rel)
+    # The same form posts from the client's page (inline, through HTMX) and from this page.
+    inline = bool(request.htmx)
     if request.method == "POST" and all([form.is_valid(), *(f.is_valid() for _p, f in parts)]):
         kind = form.cleaned_data["kind"]
         then = [functools.partial(_record_part, part, membership, fields)
@@ -115,21 +121,21 @@ def log(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             saved = (_("The contact is saved and signed.") if contact.is_signed
                      else _("The contact is saved. It is not signed yet."))
-            if request.htmx:
+            if inline:
                 context = client_timeline_context(request, rel.client)
-                context.update({"saved": saved, "quick_form": ContactForm(),
-                                "log_relationship": rel, "oob": True})
+                context.update(contact_form_context(rel, inline=True))
+                context.update({"saved": saved, "oob": True})
                 return render(request, "contacts/fragments.html#saved", context)
             messages.success(request, saved)
-            return redirect("records:client", pk=rel.client_id)
-    if request.method == "POST" and request.htmx:
-        response = render(request, "contacts/fragments.html#quick_form",
-                          {"quick_form": form, "log_relationship": rel})
+            return redirect(rel.get_absolute_url())
+    if request.method == "POST" and inline:
+        response = render(request, "contacts/fragments.html#contact_form",
+                          contact_form_context(rel, form, parts, inline=True))
         return reswap(retarget(response, "#quick-contact"), "outerHTML")
     contacts, _more = timeline_for_relationship(rel, limit=RECENT)
     return render(request, "contacts/log.html", {
-        "rel": rel, "client": rel.client, "form": form, "recent": contacts,
-        "parts": [{"template": part.template, "form": part_form} for part, part_form in parts]})
+        "rel": rel, "client": rel.client, "recent": contacts,
+        **contact_form_context(rel, form, parts)})
 
 
 def _record_part(part: hooks.ContactPart, membership: Membership, fields: dict[str, Any],

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,7 +44,7 @@ def checklist(request: KeyworkRequest, pk: int) -> HttpResponse:
         request, form, lambda data: services.checklist_save(
             membership=membership, relationship=rel, **data),
         message=_("The ending checklist is saved."),
-        to=reverse("records:relationship", kwargs={"pk": rel.pk}))
+        to=rel.get_absolute_url())
     return done or render(request, "endings/checklist.html", {
         "rel": rel, "client": rel.client, "checklist": existing,
         "form": None if is_closed else form, "missing": open_points(existing)})

@@ -83,7 +83,7 @@ def rank(request: KeyworkRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The keyworker is proposed. The introduction comes "
                                         "next."))
-            return redirect("records:relationship", pk=rel.pk)
+            return redirect(rel.get_absolute_url())
     demanding_param = request.GET.get("demanding")
     demanding = None if demanding_param is None else demanding_param == "1"
     ranking = selectors.rank_for_episode(episode, demanding=demanding)
@@ -153,7 +153,7 @@ def request_detail(request: KeyworkRequest, pk: int) -> HttpResponse:
             if change.status == ChangeRequest.Status.APPROVED and change.new_relationship:
                 messages.success(request, _("The keyworker is changed. The outgoing keyworker "
                                             "writes the handover note."))
-                return redirect("records:relationship", pk=change.new_relationship.pk)
+                return redirect(change.new_relationship.get_absolute_url())
             messages.success(request, _("The keyworker stays the same. Tell the client in "
                                         "person."))
             return redirect("matching:home")
@@ -176,7 +176,7 @@ def handover(request: KeyworkRequest, pk: int) -> HttpResponse:
         done = submitted(request, form, lambda data: services.handover_record(
             membership=membership, request=change, **data),
             message=_("The handover is recorded."),
-            to=reverse("records:relationship", kwargs={"pk": change.relationship_id}))
+            to=change.relationship.get_absolute_url())
         if done:
             return done
     else:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -106,6 +107,12 @@ class Relationship(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.keyworker} – {self.client}"
+
+    def get_absolute_url(self) -> str:
+        """The relationship's section of the client's page: one page per client carries
+        the relationship, earlier ones included."""
+        hub = reverse("records:client", kwargs={"pk": self.client_id})
+        return f"{hub}?relationship={self.pk}#relationship"
 
     @property
     def is_open(self) -> bool:

@@ -70,6 +70,23 @@ def get_relationship_for_user(*, user: Any, pk: int, write: bool = False,
     return rel
 
 
+def client_of_relationship_for_user(*, user: Any, pk: int) -> int:
+    """The client of a relationship this person may read (the read rule of
+    ``get_relationship_for_user``), for a link that leads on to the client's page. Only a
+    refusal is audited here: the page the link leads to audits the read, once."""
+    membership = active_membership(user)
+    found = (Relationship.objects.filter(pk=pk, client__in=clients_for_membership(membership))
+             .values_list("client_id", flat=True).first()) if str(pk).isdigit() else None
+    if found is None or membership is None:
+        audit_record(
+            actor=user, action="denied", role=membership.role if membership else "",
+            organisation_id=membership.organisation_id if membership else None,
+            object_type="relationship", object_id=str(pk)[:40],
+        )
+        raise AccessDenied("This relationship is not open to you.")
+    return int(found)
+
+
 def relationships_for_user(user: Any) -> QuerySet[Relationship]:
     membership = active_membership(user)
     return Relationship.objects.filter(client__in=clients_for_membership(membership))

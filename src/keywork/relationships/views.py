@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -50,11 +49,11 @@ def missing_introduction_items(intro: Introduction | None) -> list[str]:
 
 def _done(request: KeyworkRequest, rel: Relationship, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("records:relationship", pk=rel.pk)
+    return redirect(rel.get_absolute_url())
 
 
 def _to_relationship(rel: Relationship) -> str:
-    return reverse("records:relationship", kwargs={"pk": rel.pk})
+    return rel.get_absolute_url()
 
 
 @login_required

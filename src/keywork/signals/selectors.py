@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from keywork.audit.services import audit_record
 from keywork.checkins.models import CheckinResponse, Rater
 from keywork.checkins.selectors import (
+    TREND_NEEDS,
     WITHHELD_FROM_KEYWORKER,
     relationship_feedback_shown,
     supervises,
@@ -23,6 +24,7 @@ from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership
 from keywork.relationships.models import Relationship
 from keywork.relationships.selectors import get_relationship_for_user
+from keywork.signals import settings as signal_settings
 from keywork.signals import text
 from keywork.signals.models import Alert, Pattern, RelationshipState
 
@@ -232,3 +234,60 @@ def pattern_label(relationship: Relationship) -> str:
     code = (RelationshipState.objects.filter(relationship=relationship)
             .values_list("pattern", flat=True).first()) or Pattern.UNKNOWN
     return str(dict(Pattern.choices).get(code, Pattern.UNKNOWN.label))
+
+
+# --- The rules that apply to one client --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A threshold as it applies to one relationship: the alert it belongs to, its value in
+    days and the rule in words (``signals.text.RULES``)."""
+
+    code: str
+    days: int
+    text: str
+
+
+def rules_for(relationship: Relationship) -> list[Rule]:
+    """When this relationship is flagged for no contact and when a check-in is due, with the
+    values of its organisation and, for a client in care under formal power, the shorter
+    contact limit. An alert the organisation does not use has no rule. Needs
+    ``episode__legal_basis`` (the accessors load it)."""
+    cfg = signal_settings.config_for(relationship.organisation_id)
+    coerced = bool(relationship.episode.legal_basis.is_coerced)
+    rules = []
+    if "no_contact" not in cfg.disabled_alerts:
+        days = int(cfg.no_contact_limit(coerced))
+        if days != cfg.no_contact_days:
+            said = text.rule_text("no_contact_coerced", {"days": days,
+                                                         "usual": cfg.no_contact_days})
+        else:
+            said = text.rule_text("no_contact", {"days": days})
+        rules.append(Rule("no_contact", days, said))
+    if "no_checkin" not in cfg.disabled_alerts:
+        rules.append(Rule("no_checkin", cfg.no_checkin_days,
+                          text.rule_text("no_checkin", {"days": cfg.no_checkin_days})))
+    return rules
+
+
+def why_both_hold(alerts: list[AlertView], *, pattern_unknown: bool, trend_unknown: bool,
+                  organisation_id: int) -> str:
+    """Beside "not enough check-ins yet" (for a pattern or a trend) and open alerts about
+    the ratings, the reason both are true; "" when nothing needs explaining."""
+    if not (pattern_unknown or trend_unknown):
+        return ""
+    if not any(a.alert.code in text.RATING_ALERTS for a in alerts):
+        return ""
+    parts = []
+    if pattern_unknown:
+        needed = signal_settings.config_for(organisation_id).min_checkins_per_side
+        parts.append(text.rule_text("pattern_needs", {"needed": needed}))
+    if trend_unknown:
+        parts.append(text.rule_text("trend_needs", {"needed": TREND_NEEDS}))
+    parts.append(text.rule_text("alerts_before_pattern"))
+    return " ".join(parts)
+
+
+def pattern_unknown(state: RelationshipState | None) -> bool:
+    return state is None or state.pattern == Pattern.UNKNOWN

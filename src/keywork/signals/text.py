@@ -217,6 +217,38 @@ NEXT_STEPS = {
                             "client."),
 }
 
+# The rules behind the thresholds, worded once: every page that says when something is
+# flagged or due says it in these words, with the value that applies to the client in
+# question (``signals.selectors.rules_for``).
+RULES: dict[str, Words] = {
+    "no_contact": Words(
+        _("Flagged when no contact has taken place for %(days)s days; missed appointments "
+          "do not count."), {"days": DAYS}),
+    "no_contact_coerced": Words(
+        _("Flagged when no contact has taken place for %(days)s days, the shorter limit for "
+          "a client in care under formal power (%(usual)s days for other clients); missed "
+          "appointments do not count."), {"days": DAYS, "usual": DAYS}),
+    "no_checkin": Words(
+        _("A check-in is due when the client or the keyworker has given none for %(days)s "
+          "days (counted from the start if never)."), {"days": DAYS}),
+    "pattern_needs": Words(
+        _("A pattern is named once the client and the keyworker have each given %(needed)s "
+          "scored check-ins."), {"needed": COUNT}),
+    "trend_needs": Words(
+        _("How the client's view is changing can be told once the client has given "
+          "%(needed)s scored check-ins."), {"needed": COUNT}),
+    # Said beside "not enough check-ins yet" when alerts about the ratings are open too.
+    "alerts_before_pattern": Words(
+        _("The alerts about the ratings do not wait for that: each rests on the latest "
+          "check-ins alone, so both statements hold.")),
+}
+
+# Alerts drawn from the check-ins' ratings (either side): they can be raised before there
+# are enough check-ins to name a pattern or tell a trend.
+RATING_ALERTS = frozenset({"client_low", "client_drop", "gap_widening", "worker_low_early",
+                           "client_ceiling"})
+
+
 DIMENSION_NAMES = {
     "match": _("match"),
     "presence": _("presence"),
@@ -296,6 +328,13 @@ def alert_text(code: str, params: Mapping[str, Any], *, figures: bool = True) ->
         return code
     text = _render(words, params, figures=figures)
     return str(WITHOUT_FIGURES) if text is None else text
+
+
+def rule_text(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """A rule of ``RULES`` in words, with the values given (those that apply to the client
+    the page is about)."""
+    words = RULES[code]
+    return str(_render(words, params or {}, figures=True))
 
 
 def alert_title(code: str) -> str:

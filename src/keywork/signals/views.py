@@ -65,9 +65,12 @@ def dyad(request: KeyworkRequest, pk: int) -> HttpResponse:
         charts.append((s, chart))
     alerts = selectors.open_alerts_for_relationship(
         rel, data.figures, worker=is_worker(membership_of(request).user_id, rel))
+    why_both = selectors.why_both_hold(
+        alerts, pattern_unknown=bool(data.shown) and selectors.pattern_unknown(data.state),
+        trend_unknown=False, organisation_id=rel.organisation_id)
     return render(request, "signals/dyad.html", {
         "relationship": rel, "client": rel.client, "dyad": data, "charts": charts,
-        "alerts": alerts,
+        "alerts": alerts, "why_both": why_both, "rules": selectors.rules_for(rel),
     })
 
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import numpy as np
+
 from keywork.domain.errors import DomainError
 from keywork.domain.instruments import reliable_change
 from keywork.domain.signals.codes import (
@@ -172,6 +174,13 @@ class SignalConfig:
                         del values[name]
                         problems[name] = message
         return cls(**values), problems
+
+    def no_contact_limit(self, coerced: Any) -> Any:
+        """The days without a contact that took place after which the no-contact alert is
+        raised: the shorter limit where the client is in care under formal power. One rule
+        for one client (a bool gives an int) and for a batch (an array gives an array)."""
+        limit = np.where(coerced, self.coerced_no_contact_days, self.no_contact_days)
+        return int(limit) if limit.ndim == 0 else limit
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

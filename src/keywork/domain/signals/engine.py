@@ -376,7 +376,7 @@ def _evaluate(b: SignalBatch, cfg: SignalConfig) -> SignalResult:
     reasons = facts & decides[pattern + 1]
 
     # Alerts.
-    no_contact_days = np.where(coerced, cfg.coerced_no_contact_days, cfg.no_contact_days)
+    no_contact_days = cfg.no_contact_limit(coerced)
     alerts = (
         _flag(c_latest < cfg.client_low_below, Alert.CLIENT_LOW)
         | _flag(c_prev - c_latest > drop_amount, Alert.CLIENT_DROP)

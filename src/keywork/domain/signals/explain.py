@@ -205,8 +205,7 @@ def alert_columns(result: SignalResult, config: SignalConfig | None = None
             coerced = r.coerced[w]
             return {"days_since": _ints(r.days_since_contact, w),
                     "never": _bools(~r.attended_contact, w),
-                    "days": np.where(coerced, cfg.coerced_no_contact_days,
-                                     cfg.no_contact_days).tolist(),
+                    "days": np.asarray(cfg.no_contact_limit(coerced)).tolist(),
                     "coerced": coerced.astype(bool).tolist()}
         assert alert == Alert.CLIENT_INITIATED_ONLY
         return {"share": _nums(r.client_initiated_share, w, 2),
