@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.clients.models import Episode
@@ -64,7 +64,7 @@ def safeguarding_items(scope: Scope) -> list[Matter]:
             "day": concern.created_at.date().isoformat()}
         if not decided and policy is not None:
             due = timezone.localtime(concern.decision_due(policy))
-            when = formats.date_format(due, "DATETIME_FORMAT")
+            when = due.strftime("%Y-%m-%d %H:%M")
             detail += " " + (_("The decision was due by %(due)s.") if due <= timezone.now()
                              else _("The decision is due by %(due)s.")) % {"due": when}
             if concern.escalated_at is not None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keywork.safeguarding.models import (
@@ -57,5 +57,5 @@ def next_steps(concern: Concern, policy: SafeguardingPolicy) -> list[str]:
     due = timezone.localtime(concern.decision_due(policy))
     steps.append(_("Record the decision (whether an authority is told, why, and whether "
                    "the client was told) by %(due)s.") % {
-                       "due": formats.date_format(due, "DATETIME_FORMAT")})
+                       "due": due.strftime("%Y-%m-%d %H:%M")})
     return steps
