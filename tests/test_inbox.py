@@ -26,7 +26,7 @@ from keywork.matching.services import change_request_submit
 from keywork.organisations.models import Role
 from keywork.safeguarding import services as safeguarding_services
 from keywork.safeguarding.models import Concern
-from keywork.signals.models import Pattern, RelationshipState
+from keywork.signals.models import Alert, Pattern, RelationshipState
 from keywork.signals.services import alert_raise
 from keywork.supervision import services as supervision_services
 from tests.helpers import login_as
@@ -395,3 +395,23 @@ def test_a_second_supervisor_of_the_unit_is_notified_too(world):
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
         "supervisor", "supervisor_two"}
     assert Concern.objects.count() == 1
+
+
+def test_an_emergency_read_is_one_matter_for_the_supervisor_who_reviews_it(world):
+    client = world.clients["other_unit"]
+    resp = _http(world.keyworker).post(reverse("breakglass:start"), {
+        "reference": client.pseudonym, "reason": "The client is missing; the police ask."})
+    assert resp.status_code == 302
+    inbox = inbox_for(world.memberships["supervisor_b"])
+    about = [i for g in inbox.groups if g.client and g.client.pk == client.pk
+             for i in g.items]
+    assert [i.lead.kind for i in about] == ["emergency_read_to_review"]
+    assert not about[0].facts
+    # The alert the read raised on the colleague's relationship is not a second matter on
+    # the colleague's agenda: the review is the supervisor's, and it is listed once.
+    agenda = matters.matters_for(organisation_id=world.org.pk, worker_id=world.colleague.pk,
+                                 since=timezone.now() - dt.timedelta(days=30),
+                                 viewer=world.memberships["supervisor_b"])
+    assert Alert.objects.filter(client=client, code="emergency_read").exists()
+    assert not [m for m in agenda if m.client_id == client.pk
+                and (m.kind == "alert" or "emergency" in m.kind)]
