@@ -18,7 +18,7 @@ from keywork.boundaries.models import BoundaryEvent, ContactAgreement
 from keywork.boundaries.selectors import agenda_items
 from keywork.checkins import services as checkin_services
 from keywork.contacts.models import Contact
-from keywork.core.matters import matters_for
+from keywork.core.matters import Scope, matters_for
 from keywork.signals.models import Alert
 from keywork.signals.text import alert_text, alert_title
 from tests.helpers import login_as
@@ -359,8 +359,8 @@ def test_client_raises_a_worry_the_supervisor_sees_and_the_keyworker_never_does(
         reverse("boundaries:event", args=[event.pk])).content
     assert _as(world, "supervisor_b").get(
         reverse("boundaries:event", args=[event.pk])).status_code == 404
-    items = agenda_items(organisation_id=world.org.pk, worker_id=world.keyworker.pk,
-                         since=timezone.now() - dt.timedelta(days=30))
+    items = agenda_items(Scope(organisation_id=world.org.pk, worker_ids=(world.keyworker.pk,),
+                               since=timezone.now() - dt.timedelta(days=30)))
     assert not items
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from keywork.audit.models import AuditEvent
 from keywork.breakglass.agenda import emergency_read_items
 from keywork.breakglass.models import EmergencyAccessPolicy, Grant
+from keywork.core.matters import Scope
 from keywork.signals.models import Alert
 from tests.helpers import login_as
 
@@ -161,9 +162,11 @@ def test_other_organisations_never_see_a_grant(world):
 
 def test_emergency_reads_waiting_for_review_are_on_the_requesters_agenda(world):
     _open(_http(world, "keyworker"), world.clients["other_unit"].pseudonym)
-    items = emergency_read_items(organisation_id=world.org.pk, worker_id=world.keyworker.pk,
-                                 since=timezone.now() - dt.timedelta(days=7))
+    items = emergency_read_items(Scope(organisation_id=world.org.pk,
+                                       worker_ids=(world.keyworker.pk,),
+                                       since=timezone.now() - dt.timedelta(days=7)))
     assert [i.kind for i in items] == ["emergency_read_to_review"]
     assert REASON in items[0].detail
-    assert not emergency_read_items(organisation_id=world.org.pk,
-                                    worker_id=world.colleague.pk, since=timezone.now())
+    assert not emergency_read_items(Scope(organisation_id=world.org.pk,
+                                          worker_ids=(world.colleague.pk,),
+                                          since=timezone.now()))

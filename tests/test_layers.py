@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("breakglass", "endings", "goals", "mandates"),  # record areas
     ("boundaries", "safeguarding"),  # protection, reading the areas below
     ("matching",),                  # allocation, reading everything that excludes a pair
-    ("supervision", "dashboards", "records"),  # gatherers
+    ("supervision", "dashboards", "records", "inbox"),  # gatherers
     ("portal", "api"),              # interfaces for people without an account, and programs
     ("demo",),                      # builds a whole service through every app
 )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from keywork.audit.models import AuditEvent
 from keywork.checkins.models import SharingChoice, Visibility
 from keywork.clients.models import Episode
+from keywork.core.matters import Scope
 from keywork.safeguarding import services
 from keywork.safeguarding.agenda import safeguarding_items
 from keywork.safeguarding.models import (
@@ -189,11 +190,21 @@ def test_reading_the_client_page_writes_nothing_but_audit_rows(world):
 
 def test_the_interval_is_set_per_organisation_by_an_administrator(world):
     http = _http(world, "administrator")
-    resp = http.post(reverse("safeguarding:settings"),
-                     {"first_enquiry_days": "70", "enquiry_interval_days": "30"})
+    form = {"first_enquiry_days": "70", "enquiry_interval_days": "30",
+            "jurisdiction": "england", "instructions": "", "urgent_decision_hours": "2",
+            "decision_hours": "48"}
+    # A time limit that cannot work is refused on its field, and nothing is saved.
+    refused = http.post(reverse("safeguarding:settings"),
+                        {**form, "urgent_decision_hours": "60"})
+    assert refused.status_code == 200
+    assert "cannot be given longer" in refused.content.decode()
+    assert not SafeguardingPolicy.objects.filter(organisation=world.org).exists()
+    resp = http.post(reverse("safeguarding:settings"), form)
     assert resp.status_code == 302
     policy = SafeguardingPolicy.objects.get(organisation=world.org)
     assert (policy.first_enquiry_days, policy.enquiry_interval_days) == (70, 30)
+    assert (policy.jurisdiction, policy.urgent_decision_hours, policy.decision_hours) == (
+        "england", 2, 48)
     assert not SafeguardingPolicy.objects.filter(organisation=world.other_org).exists()
     # 60 days into the episode, the first enquiries are not due yet under the new setting.
     assert services.enquiries_check(organisation_id=world.org.pk) == 0
@@ -297,14 +308,17 @@ def test_the_agenda_brings_undecided_and_unreviewed_concerns_and_overdue_enquiri
     _make_overdue(world)
     undecided = _concern(world)
     decided = _decide(world, _concern(world))
-    items = safeguarding_items(organisation_id=world.org.pk, worker_id=world.keyworker.pk,
-                               since=timezone.now() - dt.timedelta(days=30))
+    items = safeguarding_items(Scope(organisation_id=world.org.pk,
+                                     worker_ids=(world.keyworker.pk,),
+                                     since=timezone.now() - dt.timedelta(days=30)))
     kinds = {(i.kind, i.ref) for i in items}
-    assert ("concern_without_decision", f"concern:{undecided.pk}") in kinds
+    # About a child at high risk: the urgent kind, first of everything.
+    assert ("concern_urgent", f"concern:{undecided.pk}") in kinds
     assert ("decision_to_review", f"concern:{decided.pk}") in kinds
     assert sum(1 for i in items if i.kind == "enquiry_overdue") == 2
-    others = safeguarding_items(organisation_id=world.org.pk, worker_id=world.colleague.pk,
-                                since=timezone.now())
+    others = safeguarding_items(Scope(organisation_id=world.org.pk,
+                                      worker_ids=(world.colleague.pk,),
+                                      since=timezone.now()))
     assert not [i for i in others if i.client_id == world.clients["own"].pk]
 
 

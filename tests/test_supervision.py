@@ -49,8 +49,8 @@ def _session(world, **kw) -> Session:
 
 
 def _fake_source(items):
-    def source(*, organisation_id, worker_id, since, viewer=None):
-        return [i for i in items if organisation_id and worker_id]
+    def source(scope):
+        return [i for i in items if scope.organisation_id and scope.worker_ids]
     return source
 
 
@@ -112,7 +112,7 @@ def test_agenda_leaves_out_clients_the_supervisor_may_not_open(world, sources):
 
 
 def test_a_failing_source_is_named_on_the_agenda_and_the_others_still_come(world, sources):
-    def broken(*, organisation_id, worker_id, since, viewer=None):
+    def broken(scope):
         raise RuntimeError("not ready")
     own = world.relationships["own"]
     alert_raise(relationship=own, code="no_contact", source="signals",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("goals/", include("keywork.goals.urls")),
     path("mandates/", include("keywork.mandates.urls")),
     path("matching/", include("keywork.matching.urls")),
+    path("today/", include("keywork.inbox.urls")),
     path("c/", include("keywork.portal.urls")),
 ]
 

@@ -26,11 +26,11 @@ from keywork.clients.models import Client
 from keywork.clients.selectors import audit_list, clients_for_membership
 from keywork.contacts.models import Contact
 from keywork.core.errors import AccessDenied
-from keywork.core.matters import Matter
+from keywork.core.matters import HIGH, LOW, Matter, Scope
 from keywork.domain import boundaries as rules
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership
-from keywork.relationships.models import Relationship, Status
+from keywork.relationships.models import OPEN_STATUSES, Relationship, Status
 from keywork.signals.models import Alert
 
 DRIFT_CODE = "boundary_drift"
@@ -287,15 +287,19 @@ def openable_client_ids(membership: Membership, client_ids: set[int]) -> set[int
                .values_list("pk", flat=True))
 
 
-def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
-                 viewer: Any = None) -> list[Any]:
-    """The supervision agenda's boundary matters for one keyworker: events waiting for
-    review, and open drift alerts in their relationships. The client's private concerns
-    stay out: the keyworker takes part in supervision."""
+def agenda_items(scope: Scope) -> list[Any]:
+    """The boundary matters for the keyworkers of ``scope``: events waiting for review, and
+    open drift alerts in their relationships. The client's private concerns stay out: the
+    keyworker takes part in supervision, and reads their own inbox. A supervisor's inbox
+    leaves out events about the supervisor themselves (another supervisor reviews those)."""
     items: list[Matter] = []
     events = BoundaryEvent.objects.filter(
-        organisation_id=organisation_id, worker_id=worker_id, reviewed_on__isnull=True,
+        organisation_id=scope.organisation_id, worker_id__in=scope.worker_ids,
+        reviewed_on__isnull=True,
     ).exclude(source=Source.CLIENT).order_by("occurred_on", "id")
+    viewer = scope.viewer
+    if not scope.worker_copy and viewer is not None and viewer.role == Role.SUPERVISOR:
+        events = events.exclude(worker_id=viewer.user_id)
     for event in events:
         serious = event.severity == Severity.SERIOUS
         items.append(Matter(
@@ -306,10 +310,15 @@ def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
                 "severity": event.get_severity_display().lower()},
             url=reverse("boundaries:event", kwargs={"pk": event.pk}),
             relationship_id=event.relationship_id, client_id=event.client_id,
-            ref=f"boundaryevent:{event.pk}", priority=20 if serious else 40))
+            ref=f"boundaryevent:{event.pk}", priority=20 if serious else 40,
+            severity=HIGH if serious else LOW,
+            severity_key="event_to_review_serious" if serious else "event_to_review",
+            since=event.created_at,
+            action=_("Talk it through in supervision and record the review.")))
     alerts = Alert.objects.filter(
-        organisation_id=organisation_id, code=DRIFT_CODE,
-        relationship__keyworker_id=worker_id).exclude(status=Alert.Status.RESOLVED)
+        organisation_id=scope.organisation_id, code=DRIFT_CODE,
+        relationship__keyworker_id__in=scope.worker_ids).exclude(
+        status=Alert.Status.RESOLVED)
     for alert in alerts:
         params = (alert.facts or {}).get("params", {})
         items.append(Matter(
@@ -319,5 +328,25 @@ def agenda_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
                 "count": params.get("count", "?"), "days": params.get("days", "?")},
             url=reverse("boundaries:drift", kwargs={"pk": alert.relationship_id}),
             relationship_id=alert.relationship_id, client_id=alert.client_id,
-            ref=f"alert:{alert.pk}", priority=15))
+            ref=f"alert:{alert.pk}", priority=15, severity=HIGH, since=alert.raised_at,
+            action=_("Look at the run of events together and agree how to hold the "
+                     "boundary.")))
+    agreements = ContactAgreement.objects.filter(
+        organisation_id=scope.organisation_id, review_on__lte=timezone.localdate(),
+        relationship__keyworker_id__in=scope.worker_ids,
+        relationship__status__in=OPEN_STATUSES).select_related("relationship")
+    for agreement in agreements.order_by("review_on", "id"):
+        assert agreement.review_on is not None
+        items.append(Matter(
+            source="boundaries", kind="agreement_review",
+            title=_("Contact agreement to look at again"),
+            detail=_("The review was set for %(day)s.") % {
+                "day": agreement.review_on.isoformat()},
+            url=reverse("boundaries:agreement", kwargs={"pk": agreement.relationship_id}),
+            relationship_id=agreement.relationship_id,
+            client_id=agreement.relationship.client_id, due=agreement.review_on,
+            ref=f"agreement:{agreement.pk}:{agreement.review_on:%Y%m%d}", priority=40,
+            severity=LOW,
+            action=_("Talk with the client about how the agreed contact works, and "
+                     "change it or set the next review.")))
     return items

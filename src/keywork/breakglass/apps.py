@@ -12,6 +12,7 @@ class BreakglassConfig(AppConfig):
     def ready(self) -> None:
         from keywork.breakglass.agenda import emergency_read_items
         from keywork.breakglass.selectors import emergency_scope
+        from keywork.breakglass.services import ALERT_CODE
         from keywork.clients import hooks as client_hooks
         from keywork.core import matters
         from keywork.signals.text import register_alert_words
@@ -25,4 +26,7 @@ class BreakglassConfig(AppConfig):
                 "only? Write your review on the emergency access page.")},
         )
         matters.SOURCES.register("breakglass", emergency_read_items)
+        matters.claim_alert_codes("breakglass", [ALERT_CODE])
+        matters.KINDS.register("emergency_read_to_review", matters.Kind(
+            _("An emergency read of a record to review"), matters.HIGH))
         client_hooks.scope.register("breakglass", emergency_scope, order=20)

@@ -11,6 +11,8 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from keywork.checkins.space import register_section
+        from keywork.core import matters
+        from keywork.matching.matters import change_request_items
         from keywork.signals.text import register_alert_words
 
         register_section(
@@ -26,3 +28,8 @@ class MatchingConfig(AppConfig):
                 "Choose another keyworker from the ranked list, and talk it through in "
                 "supervision.")},
         )
+        matters.SOURCES.register("matching", change_request_items)
+        matters.KINDS.register("change_request", matters.Kind(
+            _("A client's request for another keyworker"), matters.HIGH))
+        matters.KINDS.register("handover", matters.Kind(
+            _("A handover note to write after an approved change"), matters.MEDIUM))

@@ -12,6 +12,7 @@ class SafeguardingConfig(AppConfig):
     def ready(self) -> None:
         from keywork.core import matters
         from keywork.safeguarding.agenda import safeguarding_items
+        from keywork.safeguarding.services import ALERT_CODES
         from keywork.signals.text import register_alert_words
 
         register_alert_words(
@@ -38,3 +39,15 @@ class SafeguardingConfig(AppConfig):
             },
         )
         matters.SOURCES.register("safeguarding", safeguarding_items)
+        matters.claim_alert_codes("safeguarding", ALERT_CODES.values())
+        for key, label, severity, settable in (
+                ("concern_urgent", _("A concern at high risk or about a child, without a "
+                                     "decision"), matters.URGENT, False),
+                ("concern_without_decision", _("Any other concern without a decision"),
+                 matters.HIGH, True),
+                ("decision_to_review", _("A safeguarding decision to review"),
+                 matters.MEDIUM, True),
+                ("enquiry_overdue", _("A routine enquiry overdue"), matters.MEDIUM, True),
+                ("safety_plan_review", _("A safety plan due for review"), matters.MEDIUM,
+                 True)):
+            matters.KINDS.register(key, matters.Kind(label, severity, settable=settable))

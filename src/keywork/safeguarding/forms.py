@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keywork.safeguarding.models import (
+    DECISION_HOURS_RANGE,
+    URGENT_HOURS_RANGE,
     Category,
     Concern,
     EnquiryOutcome,
     HouseholdMember,
+    Jurisdiction,
     LivesWith,
     MemberKind,
     Responsibility,
@@ -190,3 +193,20 @@ class PolicyForm(forms.Form):
         min_value=0, max_value=365)
     enquiry_interval_days = forms.IntegerField(
         label=_("Days between routine enquiries"), min_value=7, max_value=730)
+    jurisdiction = forms.ChoiceField(
+        label=_("Jurisdiction"), choices=Jurisdiction.choices,
+        help_text=_("What a keyworker is told to do after recording a concern follows the "
+                    "rules of this jurisdiction."))
+    instructions = forms.CharField(
+        label=_("Your own instructions after a concern"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown after the jurisdiction's steps: whom to call, where the "
+                    "procedure is. Needed when the jurisdiction is “Other”."))
+    urgent_decision_hours = forms.IntegerField(
+        label=_("Hours to a decision on a concern at high risk or about a child"),
+        min_value=URGENT_HOURS_RANGE[0], max_value=URGENT_HOURS_RANGE[1])
+    decision_hours = forms.IntegerField(
+        label=_("Hours to a decision on any other concern"),
+        min_value=DECISION_HOURS_RANGE[0], max_value=DECISION_HOURS_RANGE[1],
+        help_text=_("Past its time limit without a decision, a concern goes to every "
+                    "supervisor of the unit and to the managers."))

@@ -3,6 +3,8 @@ and safety plans."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,19 @@ from keywork.core.models import TenantModel
 
 DEFAULT_FIRST_ENQUIRY_DAYS = 14
 DEFAULT_ENQUIRY_INTERVAL_DAYS = 90
+# Hours within which a concern needs its decision before it escalates.
+DEFAULT_URGENT_DECISION_HOURS = 4    # high risk, immediate danger, or about a child
+DEFAULT_DECISION_HOURS = 72          # every other concern
+URGENT_HOURS_RANGE = (1, 72)
+DECISION_HOURS_RANGE = (1, 336)
+
+
+class Jurisdiction(models.TextChoices):
+    """Whose rules say what a worker does about a concern: the words shown to the keyworker
+    once a concern is recorded."""
+    SWEDEN = "se", _("Sweden")
+    ENGLAND = "england", _("England")
+    OTHER = "other", _("Other (the organisation's own instructions)")
 
 
 class SafeguardingPolicy(TenantModel):
@@ -22,6 +37,15 @@ class SafeguardingPolicy(TenantModel):
         default=DEFAULT_FIRST_ENQUIRY_DAYS)
     enquiry_interval_days = models.PositiveSmallIntegerField(
         _("days between routine enquiries"), default=DEFAULT_ENQUIRY_INTERVAL_DAYS)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=10,
+                                    choices=Jurisdiction.choices, default=Jurisdiction.SWEDEN)
+    instructions = models.TextField(
+        _("the organisation's own instructions after a concern"), blank=True, max_length=2000)
+    urgent_decision_hours = models.PositiveSmallIntegerField(
+        _("hours to a decision on a high-risk concern or one about a child"),
+        default=DEFAULT_URGENT_DECISION_HOURS)
+    decision_hours = models.PositiveSmallIntegerField(
+        _("hours to a decision on any other concern"), default=DEFAULT_DECISION_HOURS)
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +56,14 @@ class SafeguardingPolicy(TenantModel):
             models.CheckConstraint(condition=models.Q(enquiry_interval_days__gte=7,
                                                       enquiry_interval_days__lte=730),
                                    name="safeguarding_interval_range"),
+            models.CheckConstraint(condition=models.Q(
+                urgent_decision_hours__gte=URGENT_HOURS_RANGE[0],
+                urgent_decision_hours__lte=URGENT_HOURS_RANGE[1]),
+                name="safeguarding_urgent_hours_range"),
+            models.CheckConstraint(condition=models.Q(
+                decision_hours__gte=DECISION_HOURS_RANGE[0],
+                decision_hours__lte=DECISION_HOURS_RANGE[1]),
+                name="safeguarding_decision_hours_range"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +229,9 @@ class Concern(TenantModel):
                                   related_name="+", null=True, blank=True,
                                   verbose_name=_("closed by"))
     closing_note = models.TextField(_("about the closing"), blank=True, max_length=4000)
+    # Set once, when the concern passed its time limit without a decision and went on to
+    # the unit's other supervisors and the managers.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -222,6 +257,17 @@ class Concern(TenantModel):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    @property
+    def is_urgent(self) -> bool:
+        """High risk, immediate danger, or about a child: it reaches the unit's
+        supervisors at once."""
+        return (self.risk_level in (Risk.HIGH, Risk.IMMEDIATE)
+                or self.category == Category.CHILD)
+
+    def decision_due(self, policy: SafeguardingPolicy) -> dt.datetime:
+        hours = policy.urgent_decision_hours if self.is_urgent else policy.decision_hours
+        return self.created_at + dt.timedelta(hours=hours)
 
     @property
     def is_open(self) -> bool:

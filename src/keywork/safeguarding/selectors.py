@@ -195,7 +195,8 @@ class OverdueEnquiry:
 
 def overdue_enquiries(*, organisation_id: int, today: dt.date | None = None,
                       client_ids: Iterable[int] | None = None,
-                      worker_id: int | None = None) -> list[OverdueEnquiry]:
+                      worker_id: int | None = None,
+                      worker_ids: Iterable[int] | None = None) -> list[OverdueEnquiry]:
     """Overdue routine enquiries in open episodes, with the relationship that carries them
     (the active one first)."""
     today = today or timezone.localdate()
@@ -204,10 +205,12 @@ def overdue_enquiries(*, organisation_id: int, today: dt.date | None = None,
                                        status__in=OPEN_STATUSES)
     if worker_id is not None:
         rels = rels.filter(keyworker_id=worker_id)
+    if worker_ids is not None:
+        rels = rels.filter(keyworker_id__in=list(worker_ids))
     episodes = Episode.objects.filter(organisation_id=organisation_id, end_date__isnull=True)
     if client_ids is not None:
         episodes = episodes.filter(client_id__in=client_ids)
-    if worker_id is not None:
+    if worker_id is not None or worker_ids is not None:
         episodes = episodes.filter(pk__in=rels.values("episode_id"))
     episodes = episodes.select_related("client", "unit")
     order = {Status.ACTIVE: 0, Status.PROPOSED: 1, Status.ENDING: 2}

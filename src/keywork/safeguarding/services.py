@@ -22,13 +22,17 @@ from keywork.domain.safeguarding import Decision, decision_problems
 from keywork.organisations.models import Membership, Organisation, Role
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.relationships.selectors import current_relationship
+from keywork.safeguarding import hooks
 from keywork.safeguarding.models import (
+    DECISION_HOURS_RANGE,
+    URGENT_HOURS_RANGE,
     Category,
     Concern,
     ConcernStatus,
     Enquiry,
     EnquiryOutcome,
     HouseholdMember,
+    Jurisdiction,
     LivesWith,
     MemberKind,
     Responsibility,
@@ -37,7 +41,7 @@ from keywork.safeguarding.models import (
     SafetyPlan,
     Topic,
 )
-from keywork.safeguarding.selectors import open_episode, overdue_enquiries
+from keywork.safeguarding.selectors import open_episode, overdue_enquiries, policy_for
 from keywork.signals.models import Alert
 from keywork.signals.services import alert_raise, alert_resolve
 
@@ -76,7 +80,10 @@ def _current_relationship(client: Client, user_id: int | None = None) -> Relatio
 
 @transaction.atomic
 def policy_update(*, membership: Membership, first_enquiry_days: int,
-                  enquiry_interval_days: int) -> SafeguardingPolicy:
+                  enquiry_interval_days: int, jurisdiction: str | None = None,
+                  instructions: str | None = None, urgent_decision_hours: int | None = None,
+                  decision_hours: int | None = None) -> SafeguardingPolicy:
+    """The organisation's safeguarding settings; a value not given stays as it is."""
     if membership.role != Role.ADMINISTRATOR:
         raise ApplicationError(_("Only an administrator changes these settings."))
     if not 0 <= first_enquiry_days <= 365:
@@ -85,14 +92,43 @@ def policy_update(*, membership: Membership, first_enquiry_days: int,
     if not 7 <= enquiry_interval_days <= 730:
         raise ApplicationError(_("Give a number of days from 7 to 730."),
                                field="enquiry_interval_days")
+    current = policy_for(membership.organisation_id)
+    jurisdiction = current.jurisdiction if jurisdiction is None else jurisdiction
+    if jurisdiction not in Jurisdiction.values:
+        raise ApplicationError(_("Choose a jurisdiction."), field="jurisdiction")
+    instructions = current.instructions if instructions is None else instructions.strip()
+    if len(instructions) > 2000:
+        raise ApplicationError(_("Keep it to %(limit)s characters.") % {"limit": 2000},
+                               field="instructions")
+    if jurisdiction == Jurisdiction.OTHER and not instructions:
+        raise ApplicationError(_("Write what a keyworker does after recording a concern: "
+                                 "without a jurisdiction, these are the only instructions "
+                                 "they see."), field="instructions")
+    urgent = current.urgent_decision_hours if urgent_decision_hours is None \
+        else urgent_decision_hours
+    other = current.decision_hours if decision_hours is None else decision_hours
+    low, high = URGENT_HOURS_RANGE
+    if not low <= urgent <= high:
+        raise ApplicationError(_("Give a number of hours from %(low)s to %(high)s.")
+                               % {"low": low, "high": high}, field="urgent_decision_hours")
+    low, high = DECISION_HOURS_RANGE
+    if not low <= other <= high:
+        raise ApplicationError(_("Give a number of hours from %(low)s to %(high)s.")
+                               % {"low": low, "high": high}, field="decision_hours")
+    if urgent > other:
+        raise ApplicationError(_("An urgent concern cannot be given longer than any other "
+                                 "concern."), field="urgent_decision_hours")
     policy, _created = SafeguardingPolicy.objects.update_or_create(
         organisation_id=membership.organisation_id,
         defaults={"first_enquiry_days": first_enquiry_days,
-                  "enquiry_interval_days": enquiry_interval_days})
+                  "enquiry_interval_days": enquiry_interval_days,
+                  "jurisdiction": jurisdiction, "instructions": instructions,
+                  "urgent_decision_hours": urgent, "decision_hours": other})
     audit_record(actor=membership.user, action="update", role=membership.role,
                  organisation_id=membership.organisation_id, obj=policy,
                  detail=f"enquiries: first {first_enquiry_days} d, every "
-                        f"{enquiry_interval_days} d")
+                        f"{enquiry_interval_days} d; {jurisdiction}; decisions within "
+                        f"{urgent} h (urgent), {other} h")
     return policy
 
 
@@ -246,6 +282,43 @@ def concern_raise(*, membership: Membership, client: Client, category: str,
         relationship=_current_relationship(client, membership.user_id), category=category,
         description=description.strip(), risk_level=risk_level, raised_by=membership.user)
     _audit(membership, "create", concern, client.pk, f"concern raised: {category}, {risk_level}")
+    for tell in hooks.concern_raised:
+        tell(concern)
+    return concern
+
+
+def concerns_past_limit(*, now: dt.datetime | None = None,
+                        organisation_id: int | None = None) -> list[Concern]:
+    """Open concerns with no decision whose time limit has passed and that have not yet
+    escalated, over every organisation (or one)."""
+    now = now or timezone.now()
+    qs = Concern.objects.filter(status=ConcernStatus.OPEN, decided_at__isnull=True,
+                                escalated_at__isnull=True)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    concerns = list(qs.select_related("client", "raised_by").order_by("created_at", "id"))
+    policies = {o: policy_for(o) for o in {c.organisation_id for c in concerns}}
+    return [c for c in concerns if c.decision_due(policies[c.organisation_id]) <= now]
+
+
+def concern_escalate(*, concern_id: int, now: dt.datetime | None = None) -> Concern | None:
+    """Mark one concern escalated, once: in its own transaction with the row locked, so two
+    runs at the same moment escalate it once. Returns None if it was decided, closed or
+    escalated meanwhile. Audited as the command's work (its source)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        concern = (Concern.objects.select_for_update()
+                   .filter(pk=concern_id, status=ConcernStatus.OPEN, decided_at__isnull=True,
+                           escalated_at__isnull=True).first())
+        if concern is None:
+            return None
+        concern.escalated_at = now
+        concern.save(update_fields=["escalated_at", "updated_at"])
+        audit_record(actor=None, action="update", organisation_id=concern.organisation_id,
+                     client_id=concern.client_id, obj=concern,
+                     detail="concern escalated: no decision within the time limit")
+        for tell in hooks.concern_escalated:
+            tell(concern)
     return concern
 
 

@@ -32,6 +32,7 @@ from keywork.safeguarding.forms import (
     ReviewForm,
     SafetyPlanForm,
 )
+from keywork.safeguarding.guidance import next_steps
 from keywork.safeguarding.models import Concern, HouseholdMember, SafetyPlan, Topic
 from keywork.safeguarding.selectors import (
     concerns_of,
@@ -141,7 +142,7 @@ def concern_new(request: KeyworkRequest, pk: int) -> HttpResponse:
     form = ConcernForm(request.POST if request.method == "POST" else None)
     done = submitted(request, form, lambda data: services.concern_raise(
         membership=membership_of(request), client=client, **data),
-        message=_("The concern is recorded. Record the decision next."),
+        message=_("The concern is recorded. What to do now is set out below."),
         to=lambda concern: reverse("safeguarding:concern", kwargs={"pk": concern.pk}))
     return done or render(request, "safeguarding/concern_new.html",
                           {"client": client, "form": form})
@@ -150,8 +151,12 @@ def concern_new(request: KeyworkRequest, pk: int) -> HttpResponse:
 def _concern_context(request: KeyworkRequest, concern: Concern) -> dict[str, Any]:
     membership = membership_of(request)
     can_write = may_write_client(membership, concern.client)
+    policy = policy_for(concern.organisation_id)
+    undecided = concern.is_open and not concern.is_decided
     return {"concern": concern, "client": concern.client, "plan": _plan(concern, request),
             "can_write": can_write,
+            "next_steps": next_steps(concern, policy) if undecided and can_write else [],
+            "decision_due": concern.decision_due(policy) if undecided else None,
             "can_review": can_write and membership.role == Role.SUPERVISOR
             and concern.is_decided and concern.reviewed_at is None
             and concern.decided_by_id != membership.user_id}
@@ -178,8 +183,10 @@ def concern_decide(request: KeyworkRequest, pk: int) -> HttpResponse:
         membership=membership_of(request), concern=item, **form.decision_fields()),
         message=_("The decision is recorded."),
         to=reverse("safeguarding:concern", kwargs={"pk": item.pk}))
+    due = None if item.is_decided else item.decision_due(policy_for(item.organisation_id))
     return done or render(request, "safeguarding/decide.html",
-                  {"concern": item, "client": item.client, "form": form})
+                  {"concern": item, "client": item.client, "form": form,
+                   "decision_due": due})
 
 
 @login_required
@@ -272,7 +279,10 @@ def settings_page(request: KeyworkRequest) -> HttpResponse:
     policy = policy_for(membership.organisation_id)
     form = PolicyForm(request.POST if request.method == "POST" else None, initial={
         "first_enquiry_days": policy.first_enquiry_days,
-        "enquiry_interval_days": policy.enquiry_interval_days})
+        "enquiry_interval_days": policy.enquiry_interval_days,
+        "jurisdiction": policy.jurisdiction, "instructions": policy.instructions,
+        "urgent_decision_hours": policy.urgent_decision_hours,
+        "decision_hours": policy.decision_hours})
     done = submitted(request, form, lambda data: services.policy_update(
         membership=membership, **data),
         message=_("The settings are saved."),

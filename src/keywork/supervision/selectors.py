@@ -14,16 +14,17 @@ from django.utils.translation import gettext as _
 
 from keywork.accounts.models import User
 from keywork.audit.services import audit_record
-from keywork.checkins.selectors import relationship_feedback_shown
+from keywork.checkins.selectors import Shown, feedback_shown
 from keywork.clients.selectors import clients_for_membership
 from keywork.core.errors import AccessDenied
+from keywork.core.matters import LOW, MEDIUM, Scope, claimed_alert_codes
 from keywork.core.matters import Matter as Item
 from keywork.domain.visibility import SHOWN_WORDS
 from keywork.organisations.models import Membership, Role
 from keywork.organisations.selectors import active_membership, unit_ids
 from keywork.relationships.models import OPEN_STATUSES, Relationship
 from keywork.signals.models import Alert, Pattern, RelationshipState
-from keywork.signals.selectors import alert_visible, describe
+from keywork.signals.selectors import alert_shown, describe
 from keywork.signals.text import FROM_CLIENT_RATINGS
 from keywork.supervision.models import Action, AgendaItem, Session
 
@@ -205,71 +206,105 @@ def last_session_before(*, organisation_id: int, worker_id: int) -> Session | No
 # --- the agenda sources this app owns ------------------------------------------------------
 
 
-def _worker_relationships(organisation_id: int, worker_id: int) -> QuerySet[Relationship]:
-    return Relationship.objects.filter(organisation_id=organisation_id, keyworker_id=worker_id,
+def _workers_relationships(scope: Scope) -> QuerySet[Relationship]:
+    return Relationship.objects.filter(organisation_id=scope.organisation_id,
+                                       keyworker_id__in=scope.worker_ids,
                                        status__in=OPEN_STATUSES)
 
 
-def alert_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
-                viewer: Membership | None = None) -> list[Item]:
-    """The worker's unresolved alerts, from the signal engine and from every other app that
-    raises alerts into the same queue. Alerts the supervisor may not see are left out;
-    those the worker may not see (they reveal the client's ratings) are for the supervisor
-    only."""
-    worker = worker_membership(organisation_id=organisation_id, worker_id=worker_id)
-    alerts = (Alert.objects.filter(organisation_id=organisation_id,
-                                   relationship__in=_worker_relationships(organisation_id,
-                                                                          worker_id))
-              .exclude(status=Alert.Status.RESOLVED)
-              .select_related("relationship", "relationship__episode")
-              .order_by("raised_at", "id"))
+def _worker_memberships(scope: Scope) -> dict[int, Membership]:
+    if not scope.worker_copy:
+        return {}
+    return {m.user_id: m for m in Membership.objects.filter(
+        organisation_id=scope.organisation_id, user_id__in=scope.worker_ids, is_active=True)
+        .select_related("organisation", "user")}
+
+
+def _shown_by_worker(workers: dict[int, Membership], rels: list[Relationship], *,
+                     figures: bool) -> dict[int, Shown]:
+    """What each relationship's own keyworker sees of it (for the worker's copy)."""
+    found: dict[int, Shown] = {}
+    for worker_id, worker in workers.items():
+        mine = [r for r in rels if r.keyworker_id == worker_id]
+        if mine:
+            found.update(feedback_shown(worker, mine, figures=figures))
+    return found
+
+
+def _cause(rel_id: int, when: dt.datetime | None) -> str:
+    """What the engine found about one relationship on one day is one cause."""
+    day = timezone.localtime(when).date().isoformat() if when else ""
+    return f"engine:{rel_id}:{day}"
+
+
+def alert_items(scope: Scope) -> list[Item]:
+    """The workers' unresolved alerts, from the signal engine and from every other app that
+    raises alerts into the same queue (except the codes an app brings as its own matter).
+    Alerts the viewer may not see are left out; in the worker's copy, those the worker may
+    not see (they reveal the client's ratings) are for the supervisor only. A fixed number
+    of queries for any number of alerts."""
+    alerts = list(Alert.objects.filter(organisation_id=scope.organisation_id,
+                                       relationship__in=_workers_relationships(scope))
+                  .exclude(status=Alert.Status.RESOLVED)
+                  .exclude(code__in=claimed_alert_codes())
+                  .select_related("relationship", "relationship__episode")
+                  .order_by("raised_at", "id"))
+    rels = list({a.relationship_id: a.relationship for a in alerts}.values())
+    viewer_shown = feedback_shown(scope.viewer, rels, figures=True) if (
+        scope.viewer is not None and rels) else {}
+    workers = _worker_memberships(scope)
+    worker_shown = _shown_by_worker(workers, rels, figures=True)
     items = []
-    figures: dict[tuple[int, int], str | None] = {}
-
-    def figures_for(reader: Membership, rel: Relationship) -> str | None:
-        key = (reader.user_id, rel.pk)
-        if key not in figures:
-            figures[key] = relationship_feedback_shown(reader, rel, figures=True).figures
-        return figures[key]
-
     for alert in alerts:
         rel = alert.relationship
-        if viewer is not None and not alert_visible(viewer, alert, rel):
+        seen = viewer_shown.get(rel.pk)
+        if scope.viewer is not None and (seen is None or not alert_shown(
+                alert, seen.checkins, worker=seen.worker)):
             continue
-        for_worker = alert_visible(worker, alert, rel)
+        own = worker_shown.get(rel.pk)
+        for_worker = own is not None and alert_shown(alert, own.checkins, worker=own.worker)
         # Worded for every reader of the stored item: without the client's numbers when
         # one of them may not see those (the supervisor finds them behind the link).
-        readers = [m for m in (worker if for_worker else None, viewer) if m is not None]
+        levels = [s.figures for s in (own if for_worker else None, seen) if s is not None]
         level: str | None = "all"
-        if alert.code in FROM_CLIENT_RATINGS and readers:
-            level = min((figures_for(m, rel) for m in readers), key=SHOWN_WORDS.index)
+        if alert.code in FROM_CLIENT_RATINGS and levels:
+            level = min(levels, key=SHOWN_WORDS.index)
         view = describe(alert, level)
+        from_ratings = alert.code in FROM_CLIENT_RATINGS
         items.append(Item(
             source="signals", kind="alert", title=view.title, detail=view.reason,
             url=reverse("signals:alert", kwargs={"pk": alert.pk}), relationship_id=rel.pk,
             client_id=alert.client_id, ref=f"alert:{alert.pk}",
             priority=20 if alert.status == Alert.Status.OPEN else 30,
-            supervisor_only=not for_worker))
+            supervisor_only=scope.worker_copy and not for_worker,
+            severity=MEDIUM, severity_key="alert_rating" if from_ratings else "alert",
+            cause=_cause(rel.pk, alert.raised_at) if alert.source == "signals" else "",
+            since=alert.raised_at, action=view.next_step))
     return items
 
 
-def pattern_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
-                  viewer: Membership | None = None) -> list[Item]:
-    """The worker's relationships whose pattern changed since ``since``. A pattern comes
-    from the client's ratings: where the worker may not see them, the item is for the
-    supervisor only."""
-    worker = worker_membership(organisation_id=organisation_id, worker_id=worker_id)
-    states = (RelationshipState.objects.filter(
-        organisation_id=organisation_id,
-        relationship__in=_worker_relationships(organisation_id, worker_id),
-        pattern_since__gt=since)
+def pattern_items(scope: Scope) -> list[Item]:
+    """The workers' relationships whose pattern changed since ``since``. A pattern comes
+    from the client's ratings: the viewer who may not see them is not shown it, and in the
+    worker's copy it is for the supervisor only where the worker may not see them."""
+    states = list(RelationshipState.objects.filter(
+        organisation_id=scope.organisation_id,
+        relationship__in=_workers_relationships(scope),
+        pattern_since__gt=scope.since)
         .pattern_changed()
         .select_related("relationship", "relationship__episode")
         .order_by("pattern_since", "id"))
+    rels = [s.relationship for s in states]
+    viewer_shown = feedback_shown(scope.viewer, rels) if (
+        scope.viewer is not None and rels) else {}
+    worker_shown = _shown_by_worker(_worker_memberships(scope), rels, figures=False)
     labels = dict(Pattern.choices)
     items = []
     for state in states:
         rel = state.relationship
+        if scope.viewer is not None and viewer_shown[rel.pk].checkins is None:
+            continue
+        own = worker_shown.get(rel.pk)
         items.append(Item(
             source="signals", kind="pattern_changed",
             title=_("The relationship pattern changed"),
@@ -283,5 +318,8 @@ def pattern_items(*, organisation_id: int, worker_id: int, since: dt.datetime,
             ref=f"pattern:{rel.pk}:{state.pattern_since:%Y%m%d%H%M%S}"
             if state.pattern_since else f"pattern:{rel.pk}",
             priority=25 if state.pattern == Pattern.AMBIVALENT else 40,
-            supervisor_only=relationship_feedback_shown(worker, rel).checkins is None))
+            supervisor_only=scope.worker_copy and (own is None or own.checkins is None),
+            severity=MEDIUM if state.pattern == Pattern.AMBIVALENT else LOW,
+            cause=_cause(rel.pk, state.pattern_since), since=state.pattern_since,
+            action=_("Look at both sides' view of the relationship and talk it through.")))
     return items
