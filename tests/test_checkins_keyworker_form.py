@@ -163,7 +163,7 @@ def test_only_the_keyworker_gives_the_monthly_checkin(world, who):
     html = http.get(_form_url(world, instrument=KEYWORKER_MONTHLY)).content.decode()
     assert "Only the keyworker of this relationship gives this check-in." in html
     assert 'name="match_look_forward"' not in html
-    assert 'method="get"' not in html
+    assert 'class="card form-choice"' not in html  # no choice of form either
     resp = _post(http, world, shown=KEYWORKER_MONTHLY, answers_of=KEYWORKER_MONTHLY)
     assert resp.status_code == 200
     assert "Only the keyworker of this relationship gives this check-in." in (

@@ -206,7 +206,7 @@ def test_supervisor_sees_relationships_without_introduction_and_proposals(world)
     overview = _unit(resp, world.unit_a)
     assert [r.pk for r in overview.without_introduction] == [rel.pk]
     assert [r.pk for r in overview.proposed] == [rel.pk]
-    assert reverse("records:relationship", args=[rel.pk]) in resp.content.decode()
+    assert rel.get_absolute_url() in resp.content.decode()
 
 
 def test_supervisor_sees_active_relationship_started_with_a_waiver(world):

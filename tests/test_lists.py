@@ -40,6 +40,9 @@ def _propose(world, given: str, *, basis=None, worker: str = "keyworker",
 
 
 def _queries(http: HttpClient, url: str, **params) -> int:
+    """The queries of one request, after one that does what only a first visit does (the
+    session saved again, the navigation's counts kept for later pages)."""
+    assert http.get(url, params).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         assert http.get(url, params).status_code == 200
     return len(ctx.captured_queries)
