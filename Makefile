@@ -73,7 +73,7 @@ test-postgres: $(VENV)/.installed-test
 test-browser: $(VENV)/.installed-test browser-deps
 	KEYWORK_TESTING=1 KEYWORK_REQUIRE_BROWSER=$${KEYWORK_REQUIRE_BROWSER:-1} \
 	  DATABASE_URL=sqlite:///$(CURDIR)/var/browser.sqlite3 \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=1 $(BIN)/pytest -m browser -q
+	  DJANGO_ALLOW_ASYNC_UNSAFE=1 $(BIN)/pytest -m browser -n 2 -q
 
 ## test: lint, type check, the suite on SQLite and PostgreSQL, the browser tests
 test: lint typecheck test-sqlite test-postgres test-browser
