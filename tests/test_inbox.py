@@ -415,3 +415,33 @@ def test_an_emergency_read_is_one_matter_for_the_supervisor_who_reviews_it(world
     assert Alert.objects.filter(client=client, code="emergency_read").exists()
     assert not [m for m in agenda if m.client_id == client.pk
                 and (m.kind == "alert" or "emergency" in m.kind)]
+
+
+def test_a_long_inbox_shows_the_first_clients_and_the_rest_on_asking(world, monkeypatch):
+    """The most pressing clients first, with how many more there are; "Show all" gives
+    every one. Only the clients shown are audited as read."""
+    from keywork.inbox import selectors, views
+
+    _add_rows(world, 3)
+    everything = inbox_for(world.memberships["supervisor"], audit=False, limit=None)
+    assert len(everything.groups) >= 3
+    monkeypatch.setattr(selectors, "GROUP_LIMIT", 2)
+    monkeypatch.setattr(views, "GROUP_LIMIT", 2)
+    http = _http(world.supervisor)
+    page = http.get(reverse("inbox:today"))
+    shown = page.context["inbox"]
+    assert [g.client for g in shown.groups] == [g.client for g in everything.groups[:2]]
+    assert shown.more_groups == len(everything.groups) - 2
+    assert shown.more_items == sum(len(g.items) for g in everything.groups[2:])
+    assert shown.total == everything.total
+    html = page.content.decode()
+    assert f"{shown.more_items} more for {shown.more_groups} more client" in html
+    assert "?all=1" in html
+    listed = AuditEvent.objects.filter(action="list", detail__startswith="inbox:").latest("id")
+    in_notes = {n.client.pk for n in shown.notifications if n.client is not None}
+    hidden = {g.client.pk for g in everything.groups[2:] if g.client is not None} - in_notes
+    assert hidden
+    assert not hidden & {int(c) for c in listed.detail.split(":", 1)[1].split(",")}
+    full = http.get(reverse("inbox:today"), {"all": "1"}).context["inbox"]
+    assert len(full.groups) == len(everything.groups)
+    assert full.more_groups == 0

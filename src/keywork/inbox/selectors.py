@@ -126,12 +126,19 @@ class Note:
     client: Client | None
 
 
+# Clients shown at first; the rest behind "Show all" (a supervisor of a large service may
+# have thousands of matters, and the most pressing come first anyway).
+GROUP_LIMIT = 40
+
+
 @dataclass
 class Inbox:
     groups: list[Group]
     notifications: list[Note]
     failed: list[str]
     total: int
+    more_groups: int = 0  # clients with matters not shown (see ``GROUP_LIMIT``)
+    more_items: int = 0  # their matters
 
     @property
     def urgent(self) -> int:
@@ -169,7 +176,11 @@ def _with_severity(matter: Matter, level: int) -> Matter:
     return replace(matter, severity=level)
 
 
-def inbox_for(membership: Membership, *, audit: bool = True) -> Inbox:
+def inbox_for(membership: Membership, *, audit: bool = True,
+              limit: int | None = GROUP_LIMIT) -> Inbox:
+    """What the person must act on, grouped by client, most pressing first; with
+    ``limit``, only the first so many clients' groups (the counts of the rest are given).
+    Only the clients shown are audited as read."""
     scope = inbox_scope(membership)
     found, failed = matters.gather(scope) if scope.worker_ids or scope.unit_ids else ([], [])
     notes = list(Notification.objects.filter(organisation_id=membership.organisation_id,
@@ -182,6 +193,9 @@ def inbox_for(membership: Membership, *, audit: bool = True) -> Inbox:
                     .filter(pk__in=client_ids)} if client_ids else {}
     found = [m for m in found if m.client_id is None or m.client_id in open_clients]
     groups = arrange(found, severities_for(membership.organisation_id), open_clients)
+    total = sum(len(g.items) for g in groups)
+    hidden = groups[limit:] if limit is not None else []
+    groups = groups[:limit] if limit is not None else groups
     shown_notes = [Note(notification=n, title=notification_title(n),
                         client=open_clients.get(n.client_id) if n.client_id else None)
                    for n in notes]
@@ -192,8 +206,8 @@ def inbox_for(membership: Membership, *, audit: bool = True) -> Inbox:
                      organisation_id=membership.organisation_id,
                      detail="inbox: " + ",".join(str(c) for c in shown[:60])
                      + (f" (+{len(shown) - 60})" if len(shown) > 60 else ""))
-    total = sum(len(g.items) for g in groups)
-    return Inbox(groups=groups, notifications=shown_notes, failed=failed, total=total)
+    return Inbox(groups=groups, notifications=shown_notes, failed=failed, total=total,
+                 more_groups=len(hidden), more_items=sum(len(g.items) for g in hidden))
 
 
 def inbox_count(membership: Membership) -> tuple[int | None, int]:

@@ -12,6 +12,7 @@ from keywork.core.http import open_or_404, performed, submitted
 from keywork.inbox import services
 from keywork.inbox.forms import SeveritiesForm
 from keywork.inbox.selectors import (
+    GROUP_LIMIT,
     get_notification_for_user,
     inbox_for,
     remember_count,
@@ -25,11 +26,12 @@ from keywork.organisations.models import Role
 @role_required(Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER, methods=("GET",))
 def today(request: KeyworkRequest) -> HttpResponse:
     membership = membership_of(request)
-    inbox = inbox_for(membership)
+    show_all = request.GET.get("all") == "1"
+    inbox = inbox_for(membership, limit=None if show_all else GROUP_LIMIT)
     remember_count(membership, inbox)
     return render(request, "inbox/today.html", {
         "inbox": inbox, "notes": inbox.notifications, "urgent": matters.URGENT,
-        "high": matters.HIGH})
+        "high": matters.HIGH, "show_all": show_all})
 
 
 @role_required(Role.KEYWORKER, Role.SUPERVISOR, Role.MANAGER, methods=("POST",))
